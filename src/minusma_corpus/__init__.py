@@ -1,0 +1,39 @@
+"""minusma-corpus: an annotated news corpus on the 2023 termination of MINUSMA, and its pipeline.
+
+Public API::
+
+    clean(raw) -> CleanDocument            # raw article text -> cleaned text, blocks, metadata
+    split_sentences(text) -> [(start, end)]
+    tokenize(text) -> [(start, end)]
+    load(config) -> pandas.DataFrame       # the packaged release, offline
+    load_dataset(config) -> datasets.Dataset
+    release_dir() -> pathlib.Path          # where the packaged release lives
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("minusma-corpus")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+from .api import CONFIG_NAMES, load, load_dataset, release_dir
+from .clean import CleaningError, clean
+from .records import Block, CleanDocument, DocumentMetadata
+from .segment import paragraph_spans, split_sentences, tokenize
+
+__all__ = [
+    "CONFIG_NAMES",
+    "Block",
+    "CleanDocument",
+    "CleaningError",
+    "DocumentMetadata",
+    "__version__",
+    "clean",
+    "load",
+    "load_dataset",
+    "paragraph_spans",
+    "release_dir",
+    "split_sentences",
+    "tokenize",
+]

@@ -1,0 +1,431 @@
+"""Cleaning: a raw plain-text news article (as copied from a web page) -> ``CleanDocument``.
+
+The rules are about the shape and wording of web-page furniture that recurs across news sites, not
+about particular files:
+
+1. **Line wording.** Navigation ("Skip to content"), prompts ("No time to read?", "Share this",
+   "2 mins read"), photo captions with a credit ("...Image: X/REUTERS", "Photo Source: X"),
+   bylines ("By X"), contributor/editor credits, correction notes and stand-alone dates are
+   recognised by patterns and moved to metadata.
+2. **End of the article.** The first end marker after the body ("Leave a Reply", "Previous
+   Article", "About the author", "Print Bookmark", "Related", ...) ends the article. What follows is
+   furniture: author bios and the outlet's self-description go to metadata, the rest (link lists
+   of other headlines) is dropped.
+3. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
+   at the first prose line. Before it: a group of several short lines is a masthead; a short line
+   standing alone is the title; a name-shaped line after the title is the byline. In the body,
+   short lines are headings, except a line directly before a caption credit (the image's
+   description), a short line between the first and second body paragraphs (a lead image's
+   description: a section heading needs a section before it), and runs of three or more short
+   lines (link lists).
+
+Every removed line is kept in ``CleanDocument.furniture`` with its kind, so the cleaning can be
+audited line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .records import Block, Caption, CleanDocument, Credit, DocumentMetadata, Furniture, OffsetSegment
+from .repair import align, repair_text
+
+
+class CleaningError(ValueError):
+    """Raised when a raw article cannot be cleaned (empty, or no recognisable body)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Wording patterns
+# --------------------------------------------------------------------------------------------
+
+_LIST_NUMBER = r"(?:\d{1,2}[.)]\s*)?"
+
+NAVIGATION = re.compile(
+    rf"^{_LIST_NUMBER}(?:skip to\b|jump to (?:content|navigation|main)|(?:main |site )?(?:menu|navigation)$|"
+    r"toggle (?:navigation|menu)|back to top$|search$|home$)",
+    re.I,
+)
+PROMPT = re.compile(
+    r"^(?:no time to read\??|get (?:a|the) summary|listen to (?:this|the) (?:article|story)|"
+    r"share(?: this| on| via| the)?(?: article| story| post| page)?(?: on \w+)?:?|print(?: bookmark)?|bookmark|"
+    r"click here\b.*|advertisement|sponsored|read more\b.*|continue reading\b.*|"
+    r"sign up\b.*|subscribe\b.*|follow us\b.*|\d+\s*(?:min|mins|minutes?)(?: read)?|"
+    r"(?:estimated )?reading time:? ?\d+ ?(?:min|mins|minutes?)|"
+    r"for (?:any )?(?:further|more) information\b.*\b(?:subscribe|email|e-mail|contact)\b.*)$",
+    re.I,
+)
+END_MARKER = re.compile(
+    r"^(?:leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|previous (?:article|post|story)|"
+    r"next (?:article|post|story)|about the authors?|print bookmark|related(?: articles?| stories| posts| content| topics)?:?|"
+    r"more (?:from|on) .{1,40}|you (?:may|might) also like:?|recommended(?: for you)?|most (?:read|popular)|"
+    r"don['’]t miss|read (?:next|also):?|see also:?|trending(?: now)?|latest (?:news|stories|articles))$",
+    re.I,
+)
+COMMENT_FORM = re.compile(
+    r"^(?:your email address will not be published|required fields are marked|"
+    r"save my name, email|you must be logged in)",
+    re.I,
+)
+BIO_MARKER = re.compile(r"^about the authors?$", re.I)
+
+# A caption line ends in an image credit: "...criticismImage: Fatoma Coulibaly/REUTERS",
+# "Photo Source: Adama Diarra, Reuters", "A vehicle in Aguelhock. Image: MINUSMA / Harandane Dicko".
+CAPTION_CREDIT = re.compile(
+    r"^(?P<caption>.*?)\s*\(?(?:Image|Photo(?:graph)?|Picture|Foto|Pic)(?:\s+(?:source|credits?|by))?\s*:\s*"
+    r"(?P<credit>[^.!?:;]{2,120}?)\)?$",
+    re.I,
+)
+PHOTO_BY = re.compile(r"^\(?(?:photo(?:graph)?|image|picture)s? by\s+(?P<credit>[^.!?:;]{2,120}?)\)?$", re.I)
+
+BYLINE = re.compile(r"^by\s+(?P<names>[A-Z][^.!?:;]{1,100})$", re.I)
+CONTRIBUTED = re.compile(
+    r"^(?P<names>.+?)\s+contributed (?:reporting )?to this (?:article|report|story)\.?$", re.I
+)
+# "(Reporting by Edward McAllister; Editing by Alison Williams)", "Additional reporting by X",
+# "Edited by: X", "Writing by X".
+ROLE_CREDIT_LINE = re.compile(
+    r"^\(?(?:(?:additional )?reporting|writing|editing|edited|written|compiled|translated|"
+    r"fact-checked|produced)\s+by\b.*$",
+    re.I,
+)
+ROLE_CREDIT = re.compile(
+    r"(?P<role>(?:additional )?reporting|writing|editing|edited|written|compiled|translated|fact-checked|produced)"
+    r"\s+by:?\s*(?P<names>[^;()]+)",
+    re.I,
+)
+CORRECTION = re.compile(
+    r"^(?:correction:|clarification:|update:|editor['’]s note:|"
+    r"(?:this|the) (?:article|story|report|piece) (?:was|has been) (?:corrected|updated|amended)\b|"
+    r"an? (?:earlier|previous) version of this (?:article|story|report))",
+    re.I,
+)
+DATELINE_AGENCY = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'-]{1,40}?)(?:,\s*[A-Z][\w .'-]{1,30}?)?,?\s*\((?P<agency>[A-Z][\w&.' -]{1,30})\)\s*[-–—]"
+)
+SELF_DESCRIPTION = re.compile(
+    r"^(?P<name>(?:The )?[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,5}) is an? [^.]{0,120}?\b"
+    r"(?:publication|magazine|newspaper|news (?:site|outlet|agency|organi[sz]ation|website)|"
+    r"media (?:outlet|organi[sz]ation|company)|website|broadcaster|think[- ]tank|journal)\b",
+)
+SKIP_TO_SITE = re.compile(r"skip to more (?P<outlet>.+?) sites$", re.I)
+ACRONYM_NAME = re.compile(r"^(?P<name>[A-Z][\w-]*(?: (?:of|for|and|the|on|in|de|des|du|la|le|[A-Z][\w-]*))+) \((?P<acronym>[A-Z]{2,10})\)$")
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+DATE_LINE = re.compile(
+    rf"^(?:(?:published|updated|posted)(?: on)?:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?"
+    rf"(?P<date>(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} (?:{_MONTHS})\.?,? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?:\s*(?:[-–|,]\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?$",
+    re.I,
+)
+
+_SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’»)\]]*$")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+# A prose line: sentence-final punctuation and at least this many words, or longer than the limit.
+_PROSE_MIN_WORDS = 6
+_SHORT_MAX_WORDS = 20
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date of a stand-alone date line ("July 4, 2023", "4 July 2023", "2023-07-04"), else None."""
+    m = DATE_LINE.match(text.strip())
+    if not m:
+        return None
+    value = re.sub(r"[.,]", "", m.group("date")).replace("Sept", "Sep")
+    for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def split_names(names: str) -> list[str]:
+    """"A (Bamako), B, and C" -> ["A", "B", "C"]."""
+    names = re.sub(r"\([^)]*\)", "", names)
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names)
+    return [p.strip(" .:") for p in parts if p.strip(" .:")]
+
+
+# --------------------------------------------------------------------------------------------
+# Lines
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    text: str  # repaired
+    raw_start: int
+    raw_end: int
+    group: int  # lines of one group are not separated by a blank line
+    kind: str | None = None  # furniture kind, or title/heading/paragraph
+    payload: dict | None = None  # what a furniture line says (credit, date, names) for the metadata
+
+    @property
+    def words(self) -> int:
+        return len(_WORD.findall(self.text))
+
+    @property
+    def is_prose(self) -> bool:
+        ends_sentence = bool(_SENTENCE_END.search(self.text)) and not self.text.endswith(":")
+        return (ends_sentence and self.words >= _PROSE_MIN_WORDS) or self.words > _SHORT_MAX_WORDS
+
+    @property
+    def is_short(self) -> bool:
+        """Heading-shaped: few words and no sentence-final punctuation ("?" and "!" allowed)."""
+        if self.words == 0 or self.words > _SHORT_MAX_WORDS:
+            return False
+        return not re.search(r"[.:;,][\"'”’»)\]]*$", self.text)
+
+
+def _lines(raw: str) -> list[_Line]:
+    lines: list[_Line] = []
+    group, blank_run, offset = 0, True, 0
+    for physical in raw.splitlines(keepends=True):
+        content = physical.rstrip("\r\n")
+        stripped = content.strip()
+        if not stripped:
+            blank_run = True
+        else:
+            if blank_run and lines:
+                group += 1
+            blank_run = False
+            lead = len(content) - len(content.lstrip())
+            raw_start = offset + lead
+            raw_end = raw_start + len(stripped)
+            text = repair_text(raw[raw_start:raw_end])
+            if text:
+                lines.append(_Line(text, raw_start, raw_end, group))
+        offset += len(physical)
+    return lines
+
+
+def _is_name_line(text: str) -> bool:
+    """A byline without "By": two to five capitalised words, no digits or punctuation but dots."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or re.search(r"[\d,;:!?\"“”()]", text):
+        return False
+    return all(w[0].isupper() or w.lower() in {"and", "de", "van", "von", "al", "bin"} for w in words)
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning
+# --------------------------------------------------------------------------------------------
+
+
+def clean(raw: str) -> CleanDocument:
+    """Clean one plain-text news article. Raises ``CleaningError`` when there is no article body."""
+    if not raw.strip():
+        raise CleaningError("the article is empty")
+    lines = _lines(raw)
+    meta: dict = {"authors": [], "captions": [], "credits": [], "corrections": [], "author_bios": []}
+
+    _classify_by_wording(lines)
+    body_start = next((i for i, ln in enumerate(lines) if ln.kind is None and ln.is_prose), None)
+    if body_start is None:
+        raise CleaningError("no recognisable article body (no line of running prose)")
+    end = _mark_tail(lines, body_start, meta)
+    _mark_header(lines, body_start, meta)
+    _mark_body(lines, body_start, end)
+    _collect_metadata(lines[:end], meta)
+    _find_outlet(lines, meta)
+    return _assemble(raw, lines, meta)
+
+
+def _classify_by_wording(lines: list[_Line]) -> None:
+    """Kinds given by a line's own wording; ``payload`` keeps what the line says for the metadata."""
+    for i, ln in enumerate(lines):
+        t = ln.text
+        if NAVIGATION.match(t):
+            ln.kind = "navigation"
+        elif PROMPT.match(t) or COMMENT_FORM.match(t):
+            ln.kind = "prompt"
+        elif (m := CAPTION_CREDIT.match(t)) and len(m.group("credit").split()) <= 10:
+            caption, credit = m.group("caption").strip(), m.group("credit").strip()
+            if caption:
+                ln.kind, ln.payload = "caption", {"caption": caption, "credit": credit}
+            else:  # "Photo Source: X" on a line of its own
+                ln.kind, ln.payload = "credit", {"credits": [Credit("photo", credit)]}
+            # The image's description: a short line directly above, in the same group.
+            prev = lines[i - 1] if i > 0 else None
+            if prev and prev.group == ln.group and prev.kind is None and prev.is_short:
+                prev.kind = "caption"
+                prev.payload = {"caption": prev.text, "credit": None}
+        elif m := PHOTO_BY.match(t):
+            ln.kind = "credit"
+            ln.payload = {"credits": [Credit("photo", m.group("credit").strip())]}
+        elif (m := BYLINE.match(t)) and ln.words <= 12:
+            ln.kind = "byline"
+            ln.payload = {"authors": split_names(m.group("names"))}
+        elif m := CONTRIBUTED.match(t):
+            ln.kind = "credit"
+            ln.payload = {"credits": [Credit("contributor", n) for n in split_names(m.group("names"))]}
+        elif ROLE_CREDIT_LINE.match(t) and ln.words <= 30:
+            ln.kind = "credit"
+            credits = []
+            for m in ROLE_CREDIT.finditer(t):
+                role = m.group("role").lower().replace(" ", "_")
+                role = {"edited": "editing", "written": "writing"}.get(role, role)
+                credits.extend(Credit(role, n) for n in split_names(m.group("names")))
+            ln.payload = {"credits": credits}
+        elif CORRECTION.match(t):
+            ln.kind = "correction"
+        elif (date := parse_date(t)) is not None:
+            ln.kind = "date"
+            ln.payload = {"date": date}
+
+
+def _collect_metadata(article: list[_Line], meta: dict) -> None:
+    """Metadata from the furniture of the article proper (the tail's link lists say nothing of it)."""
+    for ln in article:
+        p = ln.payload
+        if ln.kind == "caption" and p:
+            meta["captions"].append(Caption(p["caption"], p["credit"], ln.raw_start, ln.raw_end))
+            if p["credit"]:
+                meta["credits"].append(Credit("photo", p["credit"]))
+        elif ln.kind == "byline" and p:
+            meta["authors"].extend(p["authors"])
+        elif ln.kind == "credit":
+            meta["credits"].extend(p["credits"])
+        elif ln.kind == "correction":
+            meta["corrections"].append(ln.text)
+        elif ln.kind == "date":
+            meta.setdefault("date", p["date"])
+
+
+def _mark_tail(lines: list[_Line], body_start: int, meta: dict) -> int:
+    """Mark everything from the first end marker after the body start; return the marker's index."""
+    end = next(
+        (i for i in range(body_start + 1, len(lines)) if END_MARKER.match(lines[i].text) or COMMENT_FORM.match(lines[i].text)),
+        len(lines),
+    )
+    in_bio = False
+    tail = lines[end:]
+    for k, ln in enumerate(tail):
+        if END_MARKER.match(ln.text) or COMMENT_FORM.match(ln.text):
+            in_bio = bool(BIO_MARKER.match(ln.text))
+            ln.kind = ln.kind if ln.kind in ("prompt",) else "end_marker"
+        elif ln.kind is not None:
+            continue
+        elif in_bio and ln.is_prose:
+            ln.kind = "author_bio"
+            meta["author_bios"].append(ln.text)
+        elif SELF_DESCRIPTION.match(ln.text) and ln.is_prose:
+            ln.kind = "site_description"
+            in_bio = False
+        elif k + 1 < len(tail) and SELF_DESCRIPTION.match(tail[k + 1].text) and ln.is_short:
+            ln.kind = "site_description"  # the outlet's name above its self-description
+        else:
+            ln.kind = "link_list"
+            in_bio = False
+    return end
+
+
+def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
+    """Title, masthead and byline: the unclassified lines before the first prose line."""
+    header = [ln for ln in lines[:body_start] if ln.kind is None]
+    groups: dict[int, list[_Line]] = {}
+    for ln in header:
+        groups.setdefault(ln.group, []).append(ln)
+    title_seen = False
+    for group in groups.values():
+        if not title_seen and len(group) == 1 and group[0].words > 0:
+            group[0].kind = "title"
+            meta["title"] = group[0].text
+            title_seen = True
+            continue
+        for ln in group:
+            if title_seen and _is_name_line(ln.text) and not any(x.kind == "byline" for x in lines):
+                ln.kind, ln.payload = "byline", {"authors": [ln.text]}
+            elif not title_seen:
+                ln.kind = "masthead"
+            else:  # a stray short line between title and body: a lead image's description
+                ln.kind, ln.payload = "caption", {"caption": ln.text, "credit": None}
+
+
+def _mark_body(lines: list[_Line], body_start: int, end: int) -> None:
+    prose_seen = 0
+    i = body_start
+    while i < end:
+        ln = lines[i]
+        if ln.kind is not None:
+            i += 1
+            continue
+        if ln.is_prose or not ln.is_short:
+            ln.kind = "paragraph"
+            prose_seen += 1
+            i += 1
+            continue
+        run_end = i
+        while run_end < end and lines[run_end].kind is None and lines[run_end].is_short and not lines[run_end].is_prose:
+            run_end += 1
+        run = lines[i:run_end]
+        if len(run) >= 3:
+            for r in run:
+                r.kind = "link_list"
+        elif prose_seen == 1:
+            for r in run:
+                r.kind, r.payload = "caption", {"caption": r.text, "credit": None}
+        else:
+            for r in run:
+                r.kind = "heading"
+        i = run_end
+
+
+def _find_outlet(lines: list[_Line], meta: dict) -> None:
+    """The outlet, only where the page names it: agency dateline, site navigation, masthead, self-description."""
+    candidates: list[str] = []
+    for ln in lines:
+        if ln.kind == "paragraph" and (m := DATELINE_AGENCY.match(ln.text)):
+            meta.setdefault("dateline", m.group("place").strip().rstrip(","))
+            candidates.append(m.group("agency").strip())
+            break
+    for ln in lines:
+        if ln.kind == "navigation" and (m := SKIP_TO_SITE.search(ln.text)):
+            candidates.append(m.group("outlet"))
+        elif ln.kind == "masthead" and (m := ACRONYM_NAME.match(ln.text)):
+            name, acronym = m.group("name"), m.group("acronym")
+            initials = "".join(w[0] for w in name.split() if w[0].isupper())
+            if initials == acronym:
+                candidates.append(f"{name} ({acronym})")
+        elif ln.kind == "site_description" and (m := SELF_DESCRIPTION.match(ln.text)):
+            candidates.append(m.group("name"))
+    if candidates:
+        meta["outlet"] = candidates[0]
+
+
+def _assemble(raw: str, lines: list[_Line], meta: dict) -> CleanDocument:
+    parts: list[str] = []
+    blocks: list[Block] = []
+    offset_map: list[OffsetSegment] = []
+    furniture: list[Furniture] = []
+    pos = 0
+    for ln in lines:
+        if ln.kind in ("title", "heading", "paragraph"):
+            if parts:
+                parts.append("\n\n")
+                pos += 2
+            blocks.append(Block(ln.kind, pos, pos + len(ln.text), ln.raw_start, ln.raw_end))
+            offset_map.extend(align(raw[ln.raw_start : ln.raw_end], ln.raw_start, ln.text, pos))
+            parts.append(ln.text)
+            pos += len(ln.text)
+        else:
+            furniture.append(Furniture(ln.kind, ln.raw_start, ln.raw_end, ln.text))  # type: ignore[arg-type]
+    metadata = DocumentMetadata(
+        title=meta.get("title"),
+        authors=tuple(dict.fromkeys(meta["authors"])),
+        date=meta.get("date"),
+        outlet=meta.get("outlet"),
+        dateline=meta.get("dateline"),
+        captions=tuple(meta["captions"]),
+        credits=tuple(meta["credits"]),
+        corrections=tuple(meta["corrections"]),
+        author_bios=tuple(meta["author_bios"]),
+    )
+    return CleanDocument("".join(parts), tuple(blocks), metadata, tuple(furniture), tuple(offset_map))

@@ -1,0 +1,128 @@
+"""The raw corpus: the manifest (one row per article) and reading raw files. I/O lives here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from .clean import CleaningError, clean
+from .records import CleanDocument
+
+DOC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CorpusError(ValueError):
+    """Bad input: names the file (and document) and the reason."""
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    doc_id: str
+    source_file: str
+    sha256: str
+    outlet: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    date: str | None  # ISO 8601
+    language: str | None  # BCP 47
+    url: str | None  # never invented: null unless the raw text states it
+
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "authors": list(self.authors)}, ensure_ascii=False)
+
+
+def read_manifest(path: Path) -> list[ManifestRow]:
+    """Read and validate ``corpus/manifest.jsonl``."""
+    rows: list[ManifestRow] = []
+    names = {f.name for f in fields(ManifestRow)}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CorpusError(f"{where}: not valid JSON ({e})") from None
+        if set(record) != names:
+            raise CorpusError(f"{where}: fields must be {sorted(names)}, got {sorted(record)}")
+        row = ManifestRow(**{**record, "authors": tuple(record["authors"])})
+        if not DOC_ID.match(row.doc_id):
+            raise CorpusError(f"{where}: doc_id {row.doc_id!r} is not lower-case words joined by '-'")
+        if row.date is not None and not ISO_DATE.match(row.date):
+            raise CorpusError(f"{where}: document {row.doc_id}: date {row.date!r} is not ISO 8601 (YYYY-MM-DD)")
+        rows.append(row)
+    for key in ("doc_id", "source_file"):
+        seen = [getattr(r, key) for r in rows]
+        dupes = sorted({v for v in seen if seen.count(v) > 1})
+        if dupes:
+            raise CorpusError(f"{path}: duplicate {key}: {', '.join(dupes)}")
+    return rows
+
+
+def write_manifest(path: Path, rows: list[ManifestRow]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(r.to_json() + "\n" for r in rows), encoding="utf-8")
+    tmp.replace(path)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_raw(data: bytes, path: Path) -> str:
+    """Strict UTF-8 (a byte-order mark is dropped); anything else is an error naming the file."""
+    if not data.strip():
+        raise CorpusError(f"{path}: the file is empty")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CorpusError(f"{path}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+
+
+def load_article(path: Path, row: ManifestRow | None = None) -> tuple[str, CleanDocument]:
+    """Read, check and clean one raw article; returns the decoded raw text and the cleaned document."""
+    data = path.read_bytes()
+    doc = f" (document {row.doc_id})" if row else ""
+    if row is not None and sha256_bytes(data) != row.sha256:
+        raise CorpusError(f"{path}{doc}: sha256 differs from the manifest; raw files are never edited")
+    raw = decode_raw(data, path)
+    try:
+        return raw, clean(raw)
+    except CleaningError as e:
+        raise CorpusError(f"{path}{doc}: {e}") from None
+
+
+def check_raw_dir(raw_dir: Path, rows: list[ManifestRow]) -> None:
+    """Every raw file is in the manifest and every manifest row has its raw file."""
+    on_disk = {p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
+    listed = {r.source_file for r in rows}
+    if missing := sorted(listed - on_disk):
+        raise CorpusError(f"{raw_dir}: files listed in the manifest are missing: {', '.join(missing)}")
+    if unlisted := sorted(on_disk - listed):
+        raise CorpusError(f"{raw_dir}: files not in the manifest (add them with `minusma-corpus manifest`): {', '.join(unlisted)}")
+
+
+def slug(text: str, words: int = 5) -> str:
+    stop = {"a", "an", "the", "of", "and", "in", "on", "to", "for", "s"}
+    tokens = [t for t in re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'s", "")) if t not in stop]
+    return "-".join(tokens[:words]) or "article"
+
+
+def propose_row(path: Path, language: str | None = None) -> ManifestRow:
+    """A manifest row for a new raw file, from what the cleaned text states (review before committing)."""
+    data = path.read_bytes()
+    raw = decode_raw(data, path)
+    try:
+        meta = clean(raw).metadata
+    except CleaningError as e:
+        raise CorpusError(f"{path}: {e}") from None
+    outlet = slug(re.sub(r"\(([A-Z]+)\)$", "", meta.outlet or ""), 1) if meta.outlet else "unknown"
+    acronym = re.search(r"\(([A-Z]{2,10})\)$", meta.outlet or "")
+    if acronym:
+        outlet = acronym.group(1).lower()
+    doc_id = f"{outlet}-{meta.date or 'undated'}-{slug(meta.title or clean(raw).text[:120], 4)}"
+    return ManifestRow(doc_id, path.name, sha256_bytes(data), meta.outlet, meta.title, meta.authors, meta.date, language, None)

@@ -1,0 +1,59 @@
+"""Sentence-boundary gold files and boundary precision/recall/F1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GoldError(ValueError):
+    pass
+
+
+def read_sentence_gold(path: Path, text: str) -> list[tuple[int, int]]:
+    """Spans of a gold file (one sentence per line, a blank line between blocks), anchored in ``text``.
+
+    Sentences are found in order; anything between two sentences must be white space, so the gold can
+    neither skip nor reorder text.
+    """
+    spans, pos = [], 0
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line:
+            continue
+        start = text.find(line, pos)
+        if start < 0 or text[pos:start].strip():
+            raise GoldError(f"{path}:{n}: sentence not found at the next position of the text: {line[:60]!r}")
+        spans.append((start, start + len(line)))
+        pos = start + len(line)
+    if text[pos:].strip():
+        raise GoldError(f"{path}: text after the last gold sentence: {text[pos:pos + 60]!r}")
+    return spans
+
+
+@dataclass(frozen=True)
+class BoundaryScore:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: BoundaryScore) -> BoundaryScore:
+        return BoundaryScore(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+def boundary_score(gold: list[tuple[int, int]], predicted: list[tuple[int, int]]) -> BoundaryScore:
+    """Scores sentence *end* offsets (trailing white space ignored by the spans themselves)."""
+    g, p = {e for _s, e in gold}, {e for _s, e in predicted}
+    return BoundaryScore(len(g & p), len(p - g), len(g - p))

@@ -1,0 +1,24 @@
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Tests run offline, with their own Hugging Face cache (set before `datasets` is imported anywhere).
+_HF_HOME = tempfile.mkdtemp(prefix="minusma-hf-")
+os.environ.update({"HF_HOME": _HF_HOME, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1",
+                   "HF_HUB_DISABLE_TELEMETRY": "1"})
+os.environ.pop("MINUSMA_CORPUS_RELEASE", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "corpus" / "raw"
+MANIFEST = ROOT / "corpus" / "manifest.jsonl"
+RELEASE = ROOT / "corpus" / "release"
+GOLD_SENTENCES = ROOT / "corpus" / "gold" / "sentences"
+
+
+@pytest.fixture(scope="session")
+def processed():
+    from minusma_corpus.build import process
+
+    return {d.row.doc_id: d for d in process(RAW, MANIFEST)}
