@@ -1,0 +1,130 @@
+"""The release build: reproducible, up to date, atomic, and loud on bad input."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import MANIFEST, RAW, RELEASE
+from minusma_corpus.build import build
+from minusma_corpus.corpus import CorpusError
+
+CLI = [sys.executable, "-m", "minusma_corpus.cli"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("a") / "release"
+    build(RAW, MANIFEST, out)
+    return out
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    again = tmp_path / "release"
+    build(RAW, MANIFEST, again)
+    names = sorted(p.name for p in built.iterdir())
+    assert names == ["README.md", "documents.parquet", "sentences.parquet", "tokens.parquet"]
+    for name in names:
+        assert (built / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_committed_release_is_up_to_date(built):
+    """corpus/release (shipped in the wheel) is what the code builds from corpus/raw today."""
+    for path in built.iterdir():
+        committed = RELEASE / path.name
+        assert committed.exists(), f"{committed} missing: run `minusma-corpus build`"
+        if path.suffix == ".parquet":
+            # compared as data, so a different pyarrow version writing other bytes is not a failure
+            same = pq.read_table(committed).equals(pq.read_table(path))
+            assert same, f"{committed} is stale: run `minusma-corpus build`"
+        else:
+            assert committed.read_text().split("\n---\n", 1)[1] == path.read_text().split("\n---\n", 1)[1]
+
+
+def test_cli_build_prints_what_it_wrote(tmp_path):
+    out = tmp_path / "rel"
+    result = subprocess.run([*CLI, "build", "--raw", str(RAW), "--manifest", str(MANIFEST), "--out", str(out)],
+                            capture_output=True, text=True, check=True)
+    assert "documents.parquet" in result.stdout and "sentences 213" in result.stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def _corpus_copy(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    manifest = tmp_path / "manifest.jsonl"
+    shutil.copy(MANIFEST, manifest)
+    return raw, manifest
+
+
+def _replace_raw(raw, manifest, source_file, data):
+    import hashlib
+
+    (raw / source_file).write_bytes(data)
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    for row in rows:
+        if row["source_file"] == source_file:
+            row["sha256"] = hashlib.sha256(data).hexdigest()
+    manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+@pytest.mark.parametrize("data, reason", [
+    ("Titre\n\nL’armée a quitté la base.".encode("cp1252"), "not UTF-8"),
+    (b"", "empty"),
+    (b"Skip to content\nMenu\n\nLeave a Reply\n", "no recognisable article body"),
+])
+def test_bad_raw_file_fails_and_keeps_previous_release(tmp_path, data, reason):
+    raw, manifest = _corpus_copy(tmp_path)
+    out = tmp_path / "release"
+    build(raw, manifest, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _replace_raw(raw, manifest, "002_93340c338be8f046.txt", data)
+    result = subprocess.run([*CLI, "build", "--raw", str(raw), "--manifest", str(manifest), "--out", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "002_93340c338be8f046.txt" in result.stderr and reason in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.jsonl", "raw", "release"]
+
+
+def test_edited_raw_file_is_refused(tmp_path):
+    raw, manifest = _corpus_copy(tmp_path)
+    with open(raw / "001_5fcd22bafeeb8d23.txt", "ab") as f:
+        f.write(b"\nAn added line.\n")
+    with pytest.raises(CorpusError, match=r"001_5fcd22bafeeb8d23.txt \(document dw-2023-07-04-foreseeable-disaster\): sha256"):
+        build(raw, manifest, tmp_path / "out")
+
+
+def test_unlisted_and_missing_raw_files_are_refused(tmp_path):
+    raw, manifest = _corpus_copy(tmp_path)
+    (raw / "new_article.txt").write_text("Title\n\nA body paragraph that is long enough to count as prose here.\n")
+    with pytest.raises(CorpusError, match="not in the manifest.*new_article.txt"):
+        build(raw, manifest, tmp_path / "out")
+    (raw / "new_article.txt").unlink()
+    (raw / "004_afadfacde918633e.txt").unlink()
+    with pytest.raises(CorpusError, match="missing: 004_afadfacde918633e.txt"):
+        build(raw, manifest, tmp_path / "out")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda r: r.update(doc_id="Bad Id"), "doc_id 'Bad Id'"),
+    (lambda r: r.update(date="July 4, 2023"), "is not ISO 8601"),
+    (lambda r: r.pop("url"), "fields must be"),
+])
+def test_bad_manifest_rows_are_refused(tmp_path, edit, message):
+    raw, manifest = _corpus_copy(tmp_path)
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    edit(rows[1])
+    manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(CorpusError, match=rf"manifest.jsonl:2: .*{message}"):
+        build(raw, manifest, tmp_path / "out")
+
+
+def test_manifest_command_proposes_rows(tmp_path):
+    result = subprocess.run([*CLI, "manifest", str(RAW / "001_5fcd22bafeeb8d23.txt"), "--language", "en"],
+                            capture_output=True, text=True, check=True)
+    row = json.loads(result.stdout)
+    assert row["doc_id"].startswith("dw-2023-07-04-") and row["outlet"] == "DW" and row["url"] is None
