@@ -44,6 +44,61 @@ def _clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from .annotations import write_atomic
+    from .schema import generated_files, json_schema_text, label_tables
+
+    if args.write:
+        for path, content in generated_files(args.dir).items():
+            write_atomic(path, content)
+            print(f"wrote {path}")
+    elif args.tables:
+        print(label_tables())
+    else:
+        print(json_schema_text(), end="")
+    return 0
+
+
+def _texts(args: argparse.Namespace) -> dict[str, str]:
+    from .build import process
+
+    return {d.row.doc_id: d.clean.text for d in process(args.raw, args.manifest)}
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .validate import AnnotationLayout, validate_files
+
+    layout = AnnotationLayout(args.annotations)
+    files = args.files or sorted(layout.gold.glob("*.json"))
+    problems = validate_files(files, _texts(args), layout)
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"{len(files)} annotation files, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    import json
+
+    from .annotations import write_annotation_file
+    from .authoring import from_draft
+
+    draft = json.loads(args.draft.read_text(encoding="utf-8"))
+    texts = _texts(args)
+    if draft.get("doc_id") not in texts:
+        raise CorpusError(f"{args.draft}: unknown doc_id {draft.get('doc_id')!r}")
+    data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
+    out = args.out / f"{draft['doc_id']}.json"
+    write_annotation_file(out, data)
+    print(f"wrote {out}: {len(data['mentions'])} mentions, {len(data['claims'])} claims, {len(data['stances'])} stances")
+    return 0
+
+
+def _corpus_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
+    p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="minusma-corpus", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -63,6 +118,27 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("file", type=Path)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_clean)
+    v = sub.add_parser("validate", help="check annotation files: JSON Schema, spans against the text, ids against the KB")
+    v.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
+    v.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
+    _corpus_options(v)
+    v.set_defaults(func=_validate)
+
+    d = sub.add_parser("draft", help="turn a quote-based authoring draft into an annotation file")
+    d.add_argument("draft", type=Path)
+    d.add_argument("--out", type=Path, default=Path("annotations/gold"), help="output directory (default: annotations/gold)")
+    d.add_argument("--annotator", required=True, help="who made the annotations (provenance)")
+    d.add_argument("--method", required=True, help="how they were made (provenance)")
+    d.add_argument("--status", choices=["gold", "predicted"], default="gold")
+    d.add_argument("--created", default=None, help="ISO date (default: today)")
+    _corpus_options(d)
+    d.set_defaults(func=_draft)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of annotation files (or --tables), or --write the generated files")
+    sc.add_argument("--tables", action="store_true", help="print the label tables of the guidelines (Markdown)")
+    sc.add_argument("--write", action="store_true", help="regenerate schema/annotation.schema.json and the guidelines' tables")
+    sc.add_argument("--dir", type=Path, default=Path("schema"), help="schema directory (default: schema)")
+    sc.set_defaults(func=_schema)
     return p
 
 
@@ -70,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CorpusError, FileNotFoundError) as e:
+    except (CorpusError, FileNotFoundError, ValueError) as e:
         print(f"minusma-corpus: error: {e}", file=sys.stderr)
         return 1
 

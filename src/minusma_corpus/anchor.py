@@ -1,0 +1,105 @@
+"""Text-quote anchoring (W3C TextQuoteSelector: exact + prefix + suffix) of spans in a cleaned text.
+
+Every stored span carries both its offsets and its quote, so that when the cleaned text changes the
+annotations can be moved (``reanchor``) — or refused, with a clear error, when the quote is no longer
+found exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+CONTEXT = 32
+
+
+class AnchorError(ValueError):
+    """A quote that cannot be placed in the text (absent or ambiguous)."""
+
+
+def selector(text: str, start: int, end: int) -> dict[str, Any]:
+    """The span ``text[start:end]`` as offsets plus quote selector."""
+    if not 0 <= start < end <= len(text):
+        raise AnchorError(f"span {start}-{end} is outside the text (length {len(text)}) or empty")
+    return {
+        "start": start,
+        "end": end,
+        "exact": text[start:end],
+        "prefix": text[max(0, start - CONTEXT) : start],
+        "suffix": text[end : end + CONTEXT],
+    }
+
+
+def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: int | None = None) -> int:
+    """Start offset of the occurrence of ``exact`` whose surroundings best match ``prefix``/``suffix``.
+
+    Each occurrence is scored by the similarity of the text before and after it to the stored prefix
+    and suffix (difflib ratios, 0 to 2). Occurrences within 0.1 of the best are ties; a tie is broken
+    by closeness to ``near`` (the old offset), and an unbroken tie is an error.
+    """
+    import difflib
+
+    starts = [m.start() for m in re.finditer(re.escape(exact), text)]
+    if not starts:
+        raise AnchorError(f"quote {exact[:60]!r} is not in the text")
+    if len(starts) == 1:
+        return starts[0]
+
+    def score(start: int) -> float:
+        before = text[max(0, start - len(prefix)) : start]
+        after = text[start + len(exact) : start + len(exact) + len(suffix)]
+        return (difflib.SequenceMatcher(None, prefix, before).ratio() if prefix else 0.0) + (
+            difflib.SequenceMatcher(None, suffix, after).ratio() if suffix else 0.0)
+
+    scored = sorted(((score(s), s) for s in starts), reverse=True)
+    best = scored[0][0]
+    ties = [s for sc, s in scored if sc >= best - 0.1]
+    if len(ties) > 1 and near is not None:
+        ties.sort(key=lambda s: abs(s - near))
+        if abs(ties[0] - near) < abs(ties[1] - near):
+            return ties[0]
+    if best == 0 or len(ties) > 1:
+        raise AnchorError(
+            f"quote {exact[:60]!r} occurs {len(starts)} times and its prefix/suffix do not single one out"
+        )
+    return ties[0]
+
+
+def anchor(text: str, span: dict[str, Any]) -> dict[str, Any]:
+    """Place a stored span in ``text``: its offsets if the quote is still there, else found by its quote."""
+    start, end, exact = span["start"], span["end"], span["exact"]
+    if text[start:end] == exact and text[max(0, start - len(span.get("prefix", ""))) : start] == span.get("prefix", ""):
+        return selector(text, start, end)
+    new_start = find_quote(text, exact, span.get("prefix", ""), span.get("suffix", ""), near=start)
+    return selector(text, new_start, new_start + len(exact))
+
+
+def _spans_of(annotation_set: dict) -> list[tuple[str, dict]]:
+    """Every span object in an annotation file, with a label naming where it sits."""
+    found: list[tuple[str, dict]] = [(m["id"], m) for m in annotation_set["mentions"]]
+    for c in annotation_set["claims"]:
+        found.append((c["id"], c))
+        if c.get("cue"):
+            found.append((f"{c['id']}.cue", c["cue"]))
+    for s in annotation_set["stances"]:
+        found.extend((f"{s['id']}.evidence[{i}]", e) for i, e in enumerate(s["evidence"]))
+    return found
+
+
+def reanchor(annotation_set: dict, new_text: str) -> dict:
+    """A copy of ``annotation_set`` with every span moved into ``new_text``.
+
+    Raises ``AnchorError`` naming the document and annotation id of the first span whose quote is no
+    longer found exactly once; nothing is changed in that case.
+    """
+    import copy
+    import hashlib
+
+    moved = copy.deepcopy(annotation_set)
+    for where, span in _spans_of(moved):
+        try:
+            span.update(anchor(new_text, span))
+        except AnchorError as e:
+            raise AnchorError(f"document {annotation_set['doc_id']}, annotation {where}: {e}") from None
+    moved["text_sha256"] = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
+    return moved
