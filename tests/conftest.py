@@ -15,6 +15,7 @@ RAW = ROOT / "corpus" / "raw"
 MANIFEST = ROOT / "corpus" / "manifest.jsonl"
 RELEASE = ROOT / "corpus" / "release"
 GOLD_SENTENCES = ROOT / "corpus" / "gold" / "sentences"
+ANNOTATIONS = ROOT / "annotations"
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import MANIFEST, RAW, RELEASE
+from conftest import ANNOTATIONS, MANIFEST, RAW, RELEASE
+from minusma_corpus import CONFIG_NAMES
 from minusma_corpus.build import build
 from minusma_corpus.corpus import CorpusError
 
@@ -18,15 +19,15 @@ CLI = [sys.executable, "-m", "minusma_corpus.cli"]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("a") / "release"
-    build(RAW, MANIFEST, out)
+    build(RAW, MANIFEST, out, ANNOTATIONS)
     return out
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):
     again = tmp_path / "release"
-    build(RAW, MANIFEST, again)
+    build(RAW, MANIFEST, again, ANNOTATIONS)
     names = sorted(p.name for p in built.iterdir())
-    assert names == ["README.md", "documents.parquet", "sentences.parquet", "tokens.parquet"]
+    assert names == sorted(["README.md", *(f"{c}.parquet" for c in CONFIG_NAMES)])
     for name in names:
         assert (built / name).read_bytes() == (again / name).read_bytes(), name
 
@@ -46,7 +47,8 @@ def test_committed_release_is_up_to_date(built):
 
 def test_cli_build_prints_what_it_wrote(tmp_path):
     out = tmp_path / "rel"
-    result = subprocess.run([*CLI, "build", "--raw", str(RAW), "--manifest", str(MANIFEST), "--out", str(out)],
+    result = subprocess.run([*CLI, "build", "--raw", str(RAW), "--manifest", str(MANIFEST), "--out", str(out),
+                             "--annotations", str(ANNOTATIONS)],
                             capture_output=True, text=True, check=True)
     assert "documents.parquet" in result.stdout and "sentences 213" in result.stdout
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left behind
@@ -79,10 +81,11 @@ def _replace_raw(raw, manifest, source_file, data):
 def test_bad_raw_file_fails_and_keeps_previous_release(tmp_path, data, reason):
     raw, manifest = _corpus_copy(tmp_path)
     out = tmp_path / "release"
-    build(raw, manifest, out)
+    build(raw, manifest, out, ANNOTATIONS)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     _replace_raw(raw, manifest, "002_93340c338be8f046.txt", data)
-    result = subprocess.run([*CLI, "build", "--raw", str(raw), "--manifest", str(manifest), "--out", str(out)],
+    result = subprocess.run([*CLI, "build", "--raw", str(raw), "--manifest", str(manifest), "--out", str(out),
+                             "--annotations", str(ANNOTATIONS)],
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "002_93340c338be8f046.txt" in result.stderr and reason in result.stderr
@@ -95,18 +98,18 @@ def test_edited_raw_file_is_refused(tmp_path):
     with open(raw / "001_5fcd22bafeeb8d23.txt", "ab") as f:
         f.write(b"\nAn added line.\n")
     with pytest.raises(CorpusError, match=r"001_5fcd22bafeeb8d23.txt \(document dw-2023-07-04-foreseeable-disaster\): sha256"):
-        build(raw, manifest, tmp_path / "out")
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
 
 
 def test_unlisted_and_missing_raw_files_are_refused(tmp_path):
     raw, manifest = _corpus_copy(tmp_path)
     (raw / "new_article.txt").write_text("Title\n\nA body paragraph that is long enough to count as prose here.\n")
     with pytest.raises(CorpusError, match="not in the manifest.*new_article.txt"):
-        build(raw, manifest, tmp_path / "out")
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
     (raw / "new_article.txt").unlink()
     (raw / "004_afadfacde918633e.txt").unlink()
     with pytest.raises(CorpusError, match="missing: 004_afadfacde918633e.txt"):
-        build(raw, manifest, tmp_path / "out")
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -120,7 +123,7 @@ def test_bad_manifest_rows_are_refused(tmp_path, edit, message):
     edit(rows[1])
     manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(CorpusError, match=rf"manifest.jsonl:2: .*{message}"):
-        build(raw, manifest, tmp_path / "out")
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
 
 
 def test_manifest_command_proposes_rows(tmp_path):

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import datasets
     import pandas
 
-CONFIG_NAMES = ("documents", "sentences", "tokens")
+CONFIG_NAMES = ("documents", "sentences", "tokens", "entities", "entity_kb", "claims", "claim_clusters", "stances", "ner")
 RELEASE_ENV = "MINUSMA_CORPUS_RELEASE"
 
 

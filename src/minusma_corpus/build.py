@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .corpus import check_raw_dir, load_article, read_manifest
-from .release import ProcessedDocument, card_markdown, tables, write_parquet
+from .annotations import read_annotation_file, read_json_list
+from .corpus import CorpusError, check_raw_dir, load_article, read_manifest
+from .release import CONFIGS, ProcessedDocument, card_markdown, tables, write_parquet
+from .release_annotations import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
 from .segment import segment
+from .validate import AnnotationLayout, validate_files
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,22 @@ def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
     return docs
 
 
-def build(raw_dir: Path, manifest: Path, out_dir: Path) -> BuildReport:
+def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorpus:
+    """The gold annotations of ``docs``, validated (any problem stops the build)."""
+    layout = AnnotationLayout(annotations)
+    files = sorted(layout.gold.glob("*.json"))
+    problems = validate_files(files, {d.row.doc_id: d.clean.text for d in docs}, layout)
+    if problems:
+        raise CorpusError("invalid annotations (run `minusma-corpus validate`):\n" + "\n".join(map(str, problems)))
+    gold = {a["doc_id"]: a for a in map(read_annotation_file, files)}
+    return AnnotatedCorpus(docs, gold, read_json_list(layout.kb), read_json_list(layout.clusters))
+
+
+def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path) -> BuildReport:
     """Write the release to ``out_dir``. On any error the previous release is left untouched."""
     docs = process(raw_dir, manifest)
-    tables_by_config = tables(docs)
+    tables_by_config = {**tables(docs), **annotation_tables(annotated(docs, annotations))}
+    descriptions = {name: desc for name, (_schema, desc) in {**CONFIGS, **ANNOTATION_CONFIGS}.items()}
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -44,7 +59,8 @@ def build(raw_dir: Path, manifest: Path, out_dir: Path) -> BuildReport:
         for name, table in tables_by_config.items():
             write_parquet(table, staging / f"{name}.parquet")
             sizes[name] = (staging / f"{name}.parquet").stat().st_size
-        (staging / "README.md").write_text(card_markdown(tables_by_config, sizes, __version__), encoding="utf-8")
+        card = card_markdown(tables_by_config, sizes, __version__, descriptions, class_labels())
+        (staging / "README.md").write_text(card, encoding="utf-8")
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -12,7 +12,7 @@ from .corpus import CorpusError
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    report = build(args.raw, args.manifest, args.out)
+    report = build(args.raw, args.manifest, args.out, args.annotations)
     print(f"wrote {report.out_dir}")
     for name, size in report.files.items():
         print(f"  {name:20} {size:>9,} bytes")
@@ -94,6 +94,29 @@ def _draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotation_sets(path: Path) -> dict[str, dict]:
+    from .annotations import read_annotation_file
+
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    return {d["doc_id"]: d for d in map(read_annotation_file, files)}
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from .agreement import agreement
+
+    result = agreement(_annotation_sets(args.a), _annotation_sets(args.b))
+    if not result.documents:
+        raise CorpusError(f"{args.a} and {args.b} share no document")
+    if args.json:
+        print(json.dumps({"documents": result.documents, **{k: v for k, v in result.rows()}}, ensure_ascii=False, indent=1))
+    else:
+        print(f"documents: {', '.join(result.documents)}")
+        print(result.table())
+    return 0
+
+
 def _corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
     p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
@@ -107,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
     b.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
     b.add_argument("--out", type=Path, default=Path("corpus/release"), help="release directory (default: corpus/release)")
+    b.add_argument("--annotations", type=Path, default=Path("annotations"), help="annotation directory (default: annotations)")
     b.set_defaults(func=_build)
 
     m = sub.add_parser("manifest", help="propose manifest rows (JSON lines) for new raw files")
@@ -133,6 +157,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--created", default=None, help="ISO date (default: today)")
     _corpus_options(d)
     d.set_defaults(func=_draft)
+
+    ag = sub.add_parser("agreement", help="per-layer agreement between two annotation sets (files or directories)")
+    ag.add_argument("a", type=Path)
+    ag.add_argument("b", type=Path)
+    ag.add_argument("--json", action="store_true")
+    ag.set_defaults(func=_agreement)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of annotation files (or --tables), or --write the generated files")
     sc.add_argument("--tables", action="store_true", help="print the label tables of the guidelines (Markdown)")

@@ -153,11 +153,19 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def card_yaml(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int]) -> str:
-    """The card's YAML header: ``configs`` and ``dataset_info`` (features derived from the Arrow schemas)."""
-    from datasets import Features, SplitDict, SplitInfo
+def card_yaml(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int],
+              class_labels: dict[str, dict[str, list[str]]] | None = None) -> str:
+    """The card's YAML header: ``configs`` and ``dataset_info``. Features are derived from the Arrow
+    schemas; the columns named in ``class_labels`` become ``ClassLabel`` features (names from the schema)."""
+    from datasets import ClassLabel, Features, List, SplitDict, SplitInfo
     from datasets.info import DatasetInfo, DatasetInfosDict
     from huggingface_hub import DatasetCardData
+
+    def features(name: str, table: pa.Table) -> Features:
+        feats = Features.from_arrow_schema(table.schema)
+        for column, names in (class_labels or {}).get(name, {}).items():
+            feats[column] = List(ClassLabel(names=names)) if isinstance(feats[column], List) else ClassLabel(names=names)
+        return feats
 
     card = DatasetCardData(
         pretty_name="MINUSMA corpus",
@@ -176,7 +184,7 @@ def card_yaml(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int])
         splits = SplitDict()
         splits.add(SplitInfo(name="train", num_bytes=table.nbytes, num_examples=table.num_rows))
         infos[name] = DatasetInfo(
-            features=Features.from_arrow_schema(table.schema),
+            features=features(name, table),
             splits=splits,
             download_size=file_sizes[name],
             dataset_size=table.nbytes,
@@ -185,17 +193,18 @@ def card_yaml(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int])
     return card.to_yaml()
 
 
-def card_markdown(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int], version: str) -> str:
+def card_markdown(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int], version: str,
+                  descriptions: dict[str, str], class_labels: dict[str, dict[str, list[str]]]) -> str:
     docs = tables_by_config["documents"]
     config_rows = "\n".join(
-        f"| `{name}` | {tables_by_config[name].num_rows:,} | {desc} |" for name, (_schema, desc) in CONFIGS.items()
+        f"| `{name}` | {tables_by_config[name].num_rows:,} | {descriptions[name]} |" for name in tables_by_config
     )
     outlet_column = docs.column("outlet").to_pylist()
     outlets = sorted({o for o in outlet_column if o})
     unnamed = outlet_column.count(None)
     sources = ", ".join(outlets) + (f"; {unnamed} whose page does not name its outlet" if unnamed else "")
     return f"""---
-{card_yaml(tables_by_config, file_sizes)}
+{card_yaml(tables_by_config, file_sizes, class_labels)}
 ---
 
 # MINUSMA corpus (release {version})

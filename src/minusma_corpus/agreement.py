@@ -1,0 +1,158 @@
+"""Inter-annotator agreement between two annotation sets of the same documents.
+
+* Mentions and claims: span precision/recall/F1 of B against A, with exact offsets (mentions: and the
+  same label) and with overlap (any shared character; mentions: same label), matched one to one.
+* Entity linking: on mentions with the same span in both sets, agreement on ``entity_id``.
+* Claim attributes: on claims matched by overlap, agreement on claim type, claimer and cluster
+  relation (a claim outside any cluster counts as the category ``none``).
+* Stances: on (holder, target) pairs present in both sets, agreement on polarity; plus the document
+  stances.
+
+Categorical agreement is reported as observed agreement, Cohen's κ and Krippendorff's α (nominal,
+two coders, no missing values).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SpanScore:
+    matched: int
+    in_a: int
+    in_b: int
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.in_b if self.in_b else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.in_a if self.in_a else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class CategoricalScore:
+    pairs: list[tuple[str, str]] = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def observed(self) -> float:
+        return sum(a == b for a, b in self.pairs) / self.n if self.n else float("nan")
+
+    @property
+    def cohen_kappa(self) -> float:
+        if not self.n:
+            return float("nan")
+        ca, cb = Counter(a for a, _ in self.pairs), Counter(b for _, b in self.pairs)
+        expected = sum(ca[k] * cb[k] for k in ca) / self.n**2
+        return 1.0 if expected == 1 else (self.observed - expected) / (1 - expected)
+
+    @property
+    def krippendorff_alpha(self) -> float:
+        """Nominal α for two coders: 1 - D_o / D_e over the coincidence matrix."""
+        if not self.n:
+            return float("nan")
+        values = Counter()
+        for a, b in self.pairs:
+            values[a] += 1
+            values[b] += 1
+        total = 2 * self.n
+        disagree_observed = sum(a != b for a, b in self.pairs) * 2 / total
+        disagree_expected = (total * total - sum(v * v for v in values.values())) / (total * (total - 1))
+        return 1.0 if disagree_expected == 0 else 1 - disagree_observed / disagree_expected
+
+
+def _match(spans_a, spans_b, same) -> list[tuple[dict, dict]]:
+    """One-to-one greedy matching of items for which ``same(a, b)`` holds, best overlap first."""
+    candidates = []
+    for i, a in enumerate(spans_a):
+        for j, b in enumerate(spans_b):
+            if same(a, b):
+                overlap = min(a["end"], b["end"]) - max(a["start"], b["start"])
+                candidates.append((-overlap, abs(a["start"] - b["start"]), i, j))
+    used_a, used_b, pairs = set(), set(), []
+    for _o, _d, i, j in sorted(candidates):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((spans_a[i], spans_b[j]))
+    return pairs
+
+
+def _exact(a, b) -> bool:
+    return a["start"] == b["start"] and a["end"] == b["end"]
+
+
+def _overlap(a, b) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+@dataclass
+class Agreement:
+    documents: list[str]
+    spans: dict[str, SpanScore]
+    categorical: dict[str, CategoricalScore]
+
+    def rows(self) -> list[tuple[str, str]]:
+        out = [(f"{k}", f"P {v.precision:.3f}  R {v.recall:.3f}  F1 {v.f1:.3f}  (A {v.in_a}, B {v.in_b}, matched {v.matched})")
+               for k, v in self.spans.items()]
+        out += [(k, f"agreement {v.observed:.3f}  Cohen's κ {v.cohen_kappa:.3f}  Krippendorff's α "
+                    f"{v.krippendorff_alpha:.3f}  (n {v.n})") for k, v in self.categorical.items()]
+        return out
+
+    def table(self) -> str:
+        width = max(len(k) for k, _ in self.rows())
+        return "\n".join(f"{k:<{width}}  {v}" for k, v in self.rows())
+
+
+def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
+    """Agreement of B with A over the documents both annotate."""
+    docs = sorted(set(sets_a) & set(sets_b))
+    span_counts: dict[str, list[int]] = {}
+    pairs: dict[str, list[tuple[str, str]]] = {k: [] for k in (
+        "entity linking", "claim type", "claimer", "claim cluster relation", "stance polarity", "document stance")}
+
+    def count(name, matched, a, b):
+        m, na, nb = span_counts.setdefault(name, [0, 0, 0])
+        span_counts[name] = [m + len(matched), na + len(a), nb + len(b)]
+
+    for doc in docs:
+        a, b = sets_a[doc], sets_b[doc]
+        ma, mb = a["mentions"], b["mentions"]
+        exact = _match(ma, mb, lambda x, y: _exact(x, y) and x["label"] == y["label"])
+        count("mentions (exact, labelled)", exact, ma, mb)
+        count("mentions (overlap, labelled)", _match(ma, mb, lambda x, y: _overlap(x, y) and x["label"] == y["label"]), ma, mb)
+        count("mentions (exact, unlabelled)", _match(ma, mb, _exact), ma, mb)
+        for x, y in _match(ma, mb, _exact):
+            if x["entity_id"] is not None or y["entity_id"] is not None:
+                pairs["entity linking"].append((str(x["entity_id"]), str(y["entity_id"])))
+        ca, cb = a["claims"], b["claims"]
+        count("claims (exact)", _match(ca, cb, _exact), ca, cb)
+        overlapping = _match(ca, cb, _overlap)
+        count("claims (overlap)", overlapping, ca, cb)
+        for x, y in overlapping:
+            pairs["claim type"].append((x["claim_type"], y["claim_type"]))
+            pairs["claimer"].append((x["claimer"], y["claimer"]))
+            pairs["claim cluster relation"].append((x["cluster_relation"] or "none", y["cluster_relation"] or "none"))
+        sa = {(s["holder"], s["target"]): s["polarity"] for s in a["stances"]}
+        sb = {(s["holder"], s["target"]): s["polarity"] for s in b["stances"]}
+        count("stances (holder, target)", [k for k in sa if k in sb], list(sa), list(sb))
+        pairs["stance polarity"].extend((sa[k], sb[k]) for k in sorted(sa) if k in sb)
+        if a.get("document_stance") and b.get("document_stance"):
+            pairs["document stance"].append((a["document_stance"]["polarity"], b["document_stance"]["polarity"]))
+    return Agreement(
+        docs,
+        {k: SpanScore(*v) for k, v in span_counts.items()},
+        {k: CategoricalScore(v) for k, v in pairs.items()},
+    )
