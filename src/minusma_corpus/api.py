@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,17 +17,14 @@ RELEASE_ENV = "MINUSMA_CORPUS_RELEASE"
 def release_dir() -> Path:
     """The release directory: ``$MINUSMA_CORPUS_RELEASE``, else the copy inside the installed package,
     else (in a source checkout) ``corpus/release``."""
+    from .resources import resource_path
+
     if env := os.environ.get(RELEASE_ENV):
         return Path(env)
-    packaged = Path(str(resources.files("minusma_corpus"))) / "release"
-    if (packaged / "README.md").is_file():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / "corpus" / "release"
-    if (checkout / "README.md").is_file():
-        return checkout
-    raise FileNotFoundError(
-        f"no release found (looked in {packaged} and {checkout}); run `minusma-corpus build` or set ${RELEASE_ENV}"
-    )
+    try:
+        return resource_path("corpus/release", "README.md").parent
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no release found; run `minusma-corpus build` or set ${RELEASE_ENV}") from None
 
 
 def _parquet(config: str) -> Path:

@@ -117,6 +117,75 @@ def _agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gold(annotations: Path) -> dict[str, dict]:
+    from .annotations import read_annotation_file
+
+    return {a["doc_id"]: a for a in map(read_annotation_file, sorted((annotations / "gold").glob("*.json")))}
+
+
+def _preannotate(args: argparse.Namespace) -> int:
+    from .annotations import read_json_list, write_annotation_file
+    from .build import process
+    from .preannotate import evaluate_leave_one_out, evaluation_table, gazetteer_from_kb, preannotate
+
+    nlp = None
+    if args.spacy:
+        import spacy
+
+        nlp = spacy.load(args.spacy)  # an installed pipeline package or a path; never downloaded
+    docs = {d.row.doc_id: d for d in process(args.raw, args.manifest)}
+    if args.evaluate:
+        gold = _gold(args.annotations)
+        counts = evaluate_leave_one_out({k: d.clean.text for k, d in docs.items()}, gold,
+                                        {k: d.row.date for k, d in docs.items()}, nlp=nlp)
+        print(evaluation_table(counts))
+        return 0
+    if not args.doc_ids:
+        raise CorpusError("name the documents to pre-annotate (doc ids of the manifest), or use --evaluate")
+    gazetteer = gazetteer_from_kb(read_json_list(args.annotations / "entities.json"))
+    for doc_id in args.doc_ids:
+        if doc_id not in docs:
+            raise CorpusError(f"unknown doc_id {doc_id!r} (add the article to corpus/manifest.jsonl first)")
+        d = docs[doc_id]
+        data = preannotate(doc_id, d.clean.text, gazetteer, d.row.date, nlp=nlp)
+        out = args.out / f"{doc_id}.json"
+        write_annotation_file(out, data)
+        print(f"wrote {out}: {len(data['mentions'])} predicted mentions")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .annotations import write_atomic
+    from .stats import replace_block, stats_markdown
+
+    block = stats_markdown(args.release)
+    if args.write:
+        write_atomic(args.write, replace_block(args.write.read_text(encoding="utf-8"), block))
+        print(f"updated {args.write}")
+    else:
+        print(block, end="")
+    return 0
+
+
+def _reanchor(args: argparse.Namespace) -> int:
+    from .anchor import reanchor
+    from .annotations import read_annotation_file, text_sha256, write_annotation_file
+
+    texts = _texts(args)
+    files = args.files or sorted((args.annotations / "gold").glob("*.json"))
+    moved = {}
+    for path in files:  # all or nothing: every file is re-anchored before any is written
+        data = read_annotation_file(path)
+        text = texts[data["doc_id"]]
+        if data["text_sha256"] != text_sha256(text):
+            moved[path] = reanchor(data, text)
+    for path, data in moved.items():
+        write_annotation_file(path, data)
+        print(f"re-anchored {path}")
+    print(f"{len(files)} files, {len(moved)} re-anchored")
+    return 0
+
+
 def _corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
     p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
@@ -163,6 +232,26 @@ def parser() -> argparse.ArgumentParser:
     ag.add_argument("b", type=Path)
     ag.add_argument("--json", action="store_true")
     ag.set_defaults(func=_agreement)
+
+    pa_ = sub.add_parser("preannotate", help="propose entity mentions (gazetteer + rules [+ spaCy]) for articles without gold")
+    pa_.add_argument("doc_ids", nargs="*", help="documents of the manifest to pre-annotate")
+    pa_.add_argument("--out", type=Path, default=Path("annotations/predicted"), help="default: annotations/predicted")
+    pa_.add_argument("--spacy", default=None, help="an installed spaCy pipeline (name or path) to add its entities")
+    pa_.add_argument("--evaluate", action="store_true", help="leave-one-document-out precision/recall against the gold")
+    pa_.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
+    _corpus_options(pa_)
+    pa_.set_defaults(func=_preannotate)
+
+    ra = sub.add_parser("reanchor", help="move annotations onto a changed cleaned text by their quotes (all or nothing)")
+    ra.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
+    ra.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
+    _corpus_options(ra)
+    ra.set_defaults(func=_reanchor)
+
+    st = sub.add_parser("stats", help="corpus figures (Markdown) of a release, as in DATACARD.md")
+    st.add_argument("--release", type=Path, default=Path("corpus/release"), help="default: corpus/release")
+    st.add_argument("--write", type=Path, default=None, help="replace the stats block of this file (e.g. DATACARD.md)")
+    st.set_defaults(func=_stats)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of annotation files (or --tables), or --write the generated files")
     sc.add_argument("--tables", action="store_true", help="print the label tables of the guidelines (Markdown)")
