@@ -156,3 +156,53 @@ def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
         {k: SpanScore(*v) for k, v in span_counts.items()},
         {k: CategoricalScore(v) for k, v in pairs.items()},
     )
+
+
+def disagreements(a: dict, b: dict) -> list[str]:
+    """Human-readable list of every difference between two annotation sets of one document."""
+    out: list[str] = []
+    ma, mb = a["mentions"], b["mentions"]
+    exact = _match(ma, mb, _exact)
+    matched_a = {id(x) for x, _ in exact}
+    matched_b = {id(y) for _, y in exact}
+    for x, y in exact:
+        if (x["label"], x["entity_id"]) != (y["label"], y["entity_id"]):
+            out.append(f"mention {x['exact']!r}@{x['start']}: A {x['label']}/{x['entity_id']}  B {y['label']}/{y['entity_id']}")
+        elif x["normalized"] != y["normalized"]:
+            out.append(f"mention {x['exact']!r}@{x['start']}: normalized A {x['normalized']}  B {y['normalized']}")
+    for x in ma:
+        if id(x) not in matched_a:
+            out.append(f"mention only in A: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}")
+    for y in mb:
+        if id(y) not in matched_b:
+            out.append(f"mention only in B: {y['exact']!r}@{y['start']} {y['label']}/{y['entity_id']}")
+    ca, cb = a["claims"], b["claims"]
+    pairs = _match(ca, cb, _overlap)
+    pa, pb = {id(x) for x, _ in pairs}, {id(y) for _, y in pairs}
+    keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation")
+    for x, y in pairs:
+        diffs = [f"{k}: A {x[k]} B {y[k]}" for k in keys if x[k] != y[k]]
+        if not _exact(x, y):
+            diffs.insert(0, f"span: A {x['exact']!r}  B {y['exact']!r}")
+        if (x["quantity"] or {}).get("number") != (y["quantity"] or {}).get("number"):
+            diffs.append(f"quantity: A {x['quantity']} B {y['quantity']}")
+        if diffs:
+            out.append(f"claim {x['id']}/{y['id']} {x['exact'][:70]!r}: " + "; ".join(diffs))
+    for x in ca:
+        if id(x) not in pa:
+            out.append(f"claim only in A: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})")
+    for y in cb:
+        if id(y) not in pb:
+            out.append(f"claim only in B: {y['id']} {y['exact'][:90]!r} ({y['claimer']}, {y['claim_type']})")
+    sa = {(s["holder"], s["target"]): s for s in a["stances"]}
+    sb = {(s["holder"], s["target"]): s for s in b["stances"]}
+    for k in sorted(set(sa) | set(sb)):
+        if k not in sb:
+            out.append(f"stance only in A: {k[0]} -> {k[1]}: {sa[k]['polarity']}")
+        elif k not in sa:
+            out.append(f"stance only in B: {k[0]} -> {k[1]}: {sb[k]['polarity']}")
+        elif sa[k]["polarity"] != sb[k]["polarity"]:
+            out.append(f"stance {k[0]} -> {k[1]}: A {sa[k]['polarity']}  B {sb[k]['polarity']}")
+    if (a.get("document_stance") or {}).get("polarity") != (b.get("document_stance") or {}).get("polarity"):
+        out.append(f"document stance: A {a.get('document_stance')}  B {b.get('document_stance')}")
+    return out

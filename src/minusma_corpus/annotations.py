@@ -210,7 +210,9 @@ def check(data: dict, text: str, kb: list[dict], clusters: list[dict], file: str
         placed.append((m["start"], m["end"], aid))
         if m["label"] in schema.linked_labels:
             entity = entities.get(m["entity_id"])
-            if entity is None:
+            if m["entity_id"] is None and data["provenance"]["status"] == "predicted":
+                pass  # a pre-annotation may leave linking to the annotator
+            elif entity is None:
                 problem(aid, f"entity_id {m['entity_id']!r} is not in the knowledge base")
             elif entity["label"] != m["label"]:
                 problem(aid, f"label {m['label']} differs from entity {entity['id']}'s label {entity['label']}")

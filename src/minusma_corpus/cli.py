@@ -106,7 +106,8 @@ def _agreement(args: argparse.Namespace) -> int:
 
     from .agreement import agreement
 
-    result = agreement(_annotation_sets(args.a), _annotation_sets(args.b))
+    sets_a, sets_b = _annotation_sets(args.a), _annotation_sets(args.b)
+    result = agreement(sets_a, sets_b)
     if not result.documents:
         raise CorpusError(f"{args.a} and {args.b} share no document")
     if args.json:
@@ -114,6 +115,12 @@ def _agreement(args: argparse.Namespace) -> int:
     else:
         print(f"documents: {', '.join(result.documents)}")
         print(result.table())
+    if args.diff:
+        from .agreement import disagreements
+
+        for doc in result.documents:
+            print(f"\n## {doc}")
+            print("\n".join(disagreements(sets_a[doc], sets_b[doc])) or "(no differences)")
     return 0
 
 
@@ -231,6 +238,7 @@ def parser() -> argparse.ArgumentParser:
     ag.add_argument("a", type=Path)
     ag.add_argument("b", type=Path)
     ag.add_argument("--json", action="store_true")
+    ag.add_argument("--diff", action="store_true", help="also list every disagreement, for adjudication")
     ag.set_defaults(func=_agreement)
 
     pa_ = sub.add_parser("preannotate", help="propose entity mentions (gazetteer + rules [+ spaCy]) for articles without gold")

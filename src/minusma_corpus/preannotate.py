@@ -154,7 +154,8 @@ SPACY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "F
 
 
 def spacy_candidates(nlp, text: str, gazetteer: dict[str, tuple[str, str]] | None = None) -> list[Candidate]:
-    """Entities of a spaCy pipeline, mapped to this schema (entity ids from the gazetteer when it knows the name)."""
+    """Entities of a spaCy pipeline, mapped to this schema. Entity ids come from the gazetteer when it knows the
+    name; otherwise the mention is left unlinked (``entity_id`` null) for the annotator to link."""
     out = []
     for ent in nlp(text).ents:
         label = SPACY_LABELS.get(ent.label_) or (ent.label_ if ent.label_ in load_schema().entity_labels else None)
@@ -162,8 +163,6 @@ def spacy_candidates(nlp, text: str, gazetteer: dict[str, tuple[str, str]] | Non
             continue
         entity_id = (gazetteer or {}).get(ent.text, (None, None))[1]
         normalized = _normalized() if label in load_schema().normalized_labels else None
-        if label in load_schema().linked_labels and entity_id is None:
-            continue  # a linked label needs a KB entity: leave unknown names to the annotator
         out.append(Candidate(ent.start_char, ent.end_char, label, entity_id, normalized, "spacy"))
     return out
 
