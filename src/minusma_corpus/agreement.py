@@ -90,6 +90,12 @@ def _match(spans_a, spans_b, same) -> list[tuple[dict, dict]]:
     return pairs
 
 
+def _stance_key(s: dict) -> tuple[str, str]:
+    """Stances pair up by holder and target; an unnamed holder is told apart by its description."""
+    holder = s["holder"] if s["holder"] != "UNNAMED" else f"UNNAMED ({(s.get('holder_text') or '').lower()})"
+    return holder, s["target"]
+
+
 def _exact(a, b) -> bool:
     return a["start"] == b["start"] and a["end"] == b["end"]
 
@@ -145,8 +151,8 @@ def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
             pairs["claim type"].append((x["claim_type"], y["claim_type"]))
             pairs["claimer"].append((x["claimer"], y["claimer"]))
             pairs["claim cluster relation"].append((x["cluster_relation"] or "none", y["cluster_relation"] or "none"))
-        sa = {(s["holder"], s["target"]): s["polarity"] for s in a["stances"]}
-        sb = {(s["holder"], s["target"]): s["polarity"] for s in b["stances"]}
+        sa = {_stance_key(s): s["polarity"] for s in a["stances"]}
+        sb = {_stance_key(s): s["polarity"] for s in b["stances"]}
         count("stances (holder, target)", [k for k in sa if k in sb], list(sa), list(sb))
         pairs["stance polarity"].extend((sa[k], sb[k]) for k in sorted(sa) if k in sb)
         if a.get("document_stance") and b.get("document_stance"):
@@ -194,8 +200,8 @@ def disagreements(a: dict, b: dict) -> list[str]:
     for y in cb:
         if id(y) not in pb:
             out.append(f"claim only in B: {y['id']} {y['exact'][:90]!r} ({y['claimer']}, {y['claim_type']})")
-    sa = {(s["holder"], s["target"]): s for s in a["stances"]}
-    sb = {(s["holder"], s["target"]): s for s in b["stances"]}
+    sa = {_stance_key(s): s for s in a["stances"]}
+    sb = {_stance_key(s): s for s in b["stances"]}
     for k in sorted(set(sa) | set(sb)):
         if k not in sb:
             out.append(f"stance only in A: {k[0]} -> {k[1]}: {sa[k]['polarity']}")
