@@ -53,8 +53,19 @@ def test_api_load_and_load_dataset():
     assert list(df.columns) == ["doc_id", "sentence_id", "token_id", "start", "end", "text"]
     ds = minusma_corpus.load_dataset("sentences")
     assert ds.num_rows == len(minusma_corpus.load("sentences"))
-    with pytest.raises(ValueError, match="unknown config 'entities'"):
-        minusma_corpus.load("entities")
+    with pytest.raises(ValueError, match="unknown config 'nonsense'"):
+        minusma_corpus.load("nonsense")
+    assert minusma_corpus.load("entities")["label"].iloc[0] in minusma_corpus.load("entity_kb")["label"].tolist()
+
+
+def test_config_names_are_the_release_configs():
+    """`CONFIG_NAMES` (kept literal so that the import stays light) lists exactly the built configs."""
+    from minusma_corpus import CONFIG_NAMES
+    from minusma_corpus.release import CONFIGS
+    from minusma_corpus.release_annotations import ANNOTATION_CONFIGS
+
+    assert CONFIG_NAMES == (*CONFIGS, *ANNOTATION_CONFIGS)
+    assert sorted(p.stem for p in RELEASE.glob("*.parquet")) == sorted(CONFIG_NAMES)
 
 
 def test_import_is_light():

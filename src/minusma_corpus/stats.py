@@ -13,7 +13,9 @@ END = "<!-- END STATS -->"
 
 
 def _table(header: list[str], rows: list[list]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    """A Markdown table; columns whose values are all numbers are right-aligned."""
+    numeric = [all(isinstance(r[i], int) or r[i] == "" for r in rows) for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(f"{v:,}" if isinstance(v, int) else str(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
 
