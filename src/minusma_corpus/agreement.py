@@ -176,12 +176,9 @@ def disagreements(a: dict, b: dict) -> list[str]:
             out.append(f"mention {x['exact']!r}@{x['start']}: A {x['label']}/{x['entity_id']}  B {y['label']}/{y['entity_id']}")
         elif x["normalized"] != y["normalized"]:
             out.append(f"mention {x['exact']!r}@{x['start']}: normalized A {x['normalized']}  B {y['normalized']}")
-    for x in ma:
-        if id(x) not in matched_a:
-            out.append(f"mention only in A: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}")
-    for y in mb:
-        if id(y) not in matched_b:
-            out.append(f"mention only in B: {y['exact']!r}@{y['start']} {y['label']}/{y['entity_id']}")
+    for side, items, matched in (("A", ma, matched_a), ("B", mb, matched_b)):
+        out += [f"mention only in {side}: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}"
+                for x in items if id(x) not in matched]
     ca, cb = a["claims"], b["claims"]
     pairs = _match(ca, cb, _overlap)
     pa, pb = {id(x) for x, _ in pairs}, {id(y) for _, y in pairs}
@@ -194,12 +191,9 @@ def disagreements(a: dict, b: dict) -> list[str]:
             diffs.append(f"quantity: A {x['quantity']} B {y['quantity']}")
         if diffs:
             out.append(f"claim {x['id']}/{y['id']} {x['exact'][:70]!r}: " + "; ".join(diffs))
-    for x in ca:
-        if id(x) not in pa:
-            out.append(f"claim only in A: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})")
-    for y in cb:
-        if id(y) not in pb:
-            out.append(f"claim only in B: {y['id']} {y['exact'][:90]!r} ({y['claimer']}, {y['claim_type']})")
+    for side, items, matched in (("A", ca, pa), ("B", cb, pb)):
+        out += [f"claim only in {side}: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})"
+                for x in items if id(x) not in matched]
     sa = {_stance_key(s): s for s in a["stances"]}
     sb = {_stance_key(s): s for s in b["stances"]}
     for k in sorted(set(sa) | set(sb)):

@@ -193,9 +193,11 @@ def _reanchor(args: argparse.Namespace) -> int:
     return 0
 
 
-def _corpus_options(p: argparse.ArgumentParser) -> None:
+def _corpus_options(p: argparse.ArgumentParser, annotations: bool = False) -> None:
     p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
     p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
+    if annotations:
+        p.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -203,10 +205,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the release (Parquet + dataset card) from the raw corpus, offline")
-    b.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
-    b.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
+    _corpus_options(b, annotations=True)
     b.add_argument("--out", type=Path, default=Path("corpus/release"), help="release directory (default: corpus/release)")
-    b.add_argument("--annotations", type=Path, default=Path("annotations"), help="annotation directory (default: annotations)")
     b.set_defaults(func=_build)
 
     m = sub.add_parser("manifest", help="propose manifest rows (JSON lines) for new raw files")
@@ -220,8 +220,7 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_clean)
     v = sub.add_parser("validate", help="check annotation files: JSON Schema, spans against the text, ids against the KB")
     v.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
-    v.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
-    _corpus_options(v)
+    _corpus_options(v, annotations=True)
     v.set_defaults(func=_validate)
 
     d = sub.add_parser("draft", help="turn a quote-based authoring draft into an annotation file")
@@ -246,14 +245,12 @@ def parser() -> argparse.ArgumentParser:
     pa_.add_argument("--out", type=Path, default=Path("annotations/predicted"), help="default: annotations/predicted")
     pa_.add_argument("--spacy", default=None, help="an installed spaCy pipeline (name or path) to add its entities")
     pa_.add_argument("--evaluate", action="store_true", help="leave-one-document-out precision/recall against the gold")
-    pa_.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
-    _corpus_options(pa_)
+    _corpus_options(pa_, annotations=True)
     pa_.set_defaults(func=_preannotate)
 
     ra = sub.add_parser("reanchor", help="move annotations onto a changed cleaned text by their quotes (all or nothing)")
     ra.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
-    ra.add_argument("--annotations", type=Path, default=Path("annotations"), help="default: annotations")
-    _corpus_options(ra)
+    _corpus_options(ra, annotations=True)
     ra.set_defaults(func=_reanchor)
 
     st = sub.add_parser("stats", help="corpus figures (Markdown) of a release, as in DATACARD.md")
