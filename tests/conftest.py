@@ -16,6 +16,7 @@ MANIFEST = ROOT / "corpus" / "manifest.jsonl"
 RELEASE = ROOT / "corpus" / "release"
 GOLD_SENTENCES = ROOT / "corpus" / "gold" / "sentences"
 ANNOTATIONS = ROOT / "annotations"
+CHANGELOG = ROOT / "CHANGELOG.md"
 
 
 @pytest.fixture(scope="session")

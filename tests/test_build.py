@@ -1,6 +1,7 @@
 """The release build: reproducible, up to date, atomic, and loud on bad input."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ANNOTATIONS, MANIFEST, RAW, RELEASE
+from conftest import ANNOTATIONS, CHANGELOG, MANIFEST, RAW, RELEASE
 from minusma_corpus import CONFIG_NAMES
 from minusma_corpus.build import build
 from minusma_corpus.corpus import CorpusError
@@ -19,36 +20,62 @@ CLI = [sys.executable, "-m", "minusma_corpus.cli"]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("a") / "release"
-    build(RAW, MANIFEST, out, ANNOTATIONS)
+    build(RAW, MANIFEST, out, ANNOTATIONS, CHANGELOG)
     return out
+
+
+RELEASE_FILES = sorted(["README.md", "LICENSE.md", "SHA256SUMS", "croissant.json", "figures/claim_clusters.svg",
+                        *(f"{c}.parquet" for c in CONFIG_NAMES)])
+
+
+def _files(directory):
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):
     again = tmp_path / "release"
-    build(RAW, MANIFEST, again, ANNOTATIONS)
-    names = sorted(p.name for p in built.iterdir())
-    assert names == sorted(["README.md", *(f"{c}.parquet" for c in CONFIG_NAMES)])
-    for name in names:
+    build(RAW, MANIFEST, again, ANNOTATIONS, CHANGELOG)
+    assert _files(built) == _files(again) == RELEASE_FILES
+    for name in RELEASE_FILES:
         assert (built / name).read_bytes() == (again / name).read_bytes(), name
 
 
 def test_committed_release_is_up_to_date(built):
     """corpus/release (shipped in the wheel) is what the code builds from corpus/raw today."""
-    for path in built.iterdir():
-        committed = RELEASE / path.name
-        assert committed.exists(), f"{committed} missing: run `minusma-corpus build`"
-        if path.suffix == ".parquet":
+    assert _files(RELEASE) == RELEASE_FILES, "run `minusma-corpus build`"
+    for name in RELEASE_FILES:
+        committed, fresh = RELEASE / name, built / name
+        if name.endswith(".parquet"):
             # compared as data, so a different pyarrow version writing other bytes is not a failure
-            same = pq.read_table(committed).equals(pq.read_table(path))
-            assert same, f"{committed} is stale: run `minusma-corpus build`"
+            same = pq.read_table(committed).equals(pq.read_table(fresh))
+        elif name in ("SHA256SUMS", "croissant.json") or name == "README.md":
+            # these hold Parquet checksums or sizes, which depend on the pyarrow version: compare the rest
+            strip = lambda t: re.sub(r"[0-9a-f]{64}|(?:download_size|num_bytes|dataset_size): \d+", "#", t)  # noqa: E731
+            same = strip(committed.read_text()) == strip(fresh.read_text())
         else:
-            assert committed.read_text().split("\n---\n", 1)[1] == path.read_text().split("\n---\n", 1)[1]
+            same = committed.read_bytes() == fresh.read_bytes()
+        assert same, f"{committed} is stale: run `minusma-corpus build`"
+
+
+def test_verify_detects_tampering(built, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    ok = subprocess.run([*CLI, "verify", str(copy)], capture_output=True, text=True)
+    assert ok.returncode == 0 and "OK" in ok.stdout
+    with open(copy / "claims.parquet", "ab") as f:
+        f.write(b"x")
+    (copy / "stray.txt").write_text("x")
+    (copy / "LICENSE.md").unlink()
+    bad = subprocess.run([*CLI, "verify", str(copy)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "claims.parquet: sha256 differs" in bad.stderr
+    assert "LICENSE.md: missing" in bad.stderr and "stray.txt: not listed" in bad.stderr
 
 
 def test_cli_build_prints_what_it_wrote(tmp_path):
     out = tmp_path / "rel"
     result = subprocess.run([*CLI, "build", "--raw", str(RAW), "--manifest", str(MANIFEST), "--out", str(out),
-                             "--annotations", str(ANNOTATIONS)],
+                             "--annotations", str(ANNOTATIONS), "--changelog", str(CHANGELOG)],
                             capture_output=True, text=True, check=True)
     assert "documents.parquet" in result.stdout and "sentences 213" in result.stdout
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left behind
@@ -81,15 +108,15 @@ def _replace_raw(raw, manifest, source_file, data):
 def test_bad_raw_file_fails_and_keeps_previous_release(tmp_path, data, reason):
     raw, manifest = _corpus_copy(tmp_path)
     out = tmp_path / "release"
-    build(raw, manifest, out, ANNOTATIONS)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    build(raw, manifest, out, ANNOTATIONS, CHANGELOG)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     _replace_raw(raw, manifest, "002_93340c338be8f046.txt", data)
     result = subprocess.run([*CLI, "build", "--raw", str(raw), "--manifest", str(manifest), "--out", str(out),
-                             "--annotations", str(ANNOTATIONS)],
+                             "--annotations", str(ANNOTATIONS), "--changelog", str(CHANGELOG)],
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "002_93340c338be8f046.txt" in result.stderr and reason in result.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.jsonl", "raw", "release"]
 
 
@@ -98,18 +125,18 @@ def test_edited_raw_file_is_refused(tmp_path):
     with open(raw / "001_5fcd22bafeeb8d23.txt", "ab") as f:
         f.write(b"\nAn added line.\n")
     with pytest.raises(CorpusError, match=r"001_5fcd22bafeeb8d23.txt \(document dw-2023-07-04-foreseeable-disaster\): sha256"):
-        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 
 def test_unlisted_and_missing_raw_files_are_refused(tmp_path):
     raw, manifest = _corpus_copy(tmp_path)
     (raw / "new_article.txt").write_text("Title\n\nA body paragraph that is long enough to count as prose here.\n")
     with pytest.raises(CorpusError, match="not in the manifest.*new_article.txt"):
-        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
     (raw / "new_article.txt").unlink()
     (raw / "004_afadfacde918633e.txt").unlink()
     with pytest.raises(CorpusError, match="missing: 004_afadfacde918633e.txt"):
-        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -123,7 +150,7 @@ def test_bad_manifest_rows_are_refused(tmp_path, edit, message):
     edit(rows[1])
     manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(CorpusError, match=rf"manifest.jsonl:2: .*{message}"):
-        build(raw, manifest, tmp_path / "out", ANNOTATIONS)
+        build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 
 def test_manifest_command_proposes_rows(tmp_path):

@@ -24,7 +24,7 @@ def test_datasets_load_dataset_on_release_dir():
     assert text[row["start"]:row["end"]] == row["text"]
     blocks_feature = docs.features["blocks"]
     assert isinstance(blocks_feature, datasets.List) and blocks_feature.feature["type"] == datasets.Value("string")
-    assert docs.features["metadata"]["credits"].feature["role"] == datasets.Value("string")
+    assert docs.features["credits"].feature["role"] == datasets.Value("string")
 
 
 def test_default_config_is_documents():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from pathlib import Path
 from . import __version__
 from .annotations import read_annotation_file, read_json_list
 from .corpus import CorpusError, check_raw_dir, load_article, read_manifest
-from .release import CONFIGS, ProcessedDocument, card_markdown, tables, write_parquet
+from .card import CHECKSUMS, FIGURE, card_markdown, checksums_text, clusters_svg, croissant, license_markdown, sha256_file
+from .release import CONFIGS, ProcessedDocument, tables, write_parquet
 from .release_annotations import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
 from .segment import segment
 from .validate import AnnotationLayout, validate_files
@@ -46,8 +48,19 @@ def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorp
     return AnnotatedCorpus(docs, gold, read_json_list(layout.kb), read_json_list(layout.clusters))
 
 
-def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path) -> BuildReport:
+def release_date(changelog: Path, version: str) -> str:
+    """The date of ``version``'s entry in CHANGELOG.md ("## 0.1.0 — 2026-11-23")."""
+    import re
+
+    m = re.search(rf"^## {re.escape(version)} — (\d{{4}}-\d{{2}}-\d{{2}})\s*$", changelog.read_text(encoding="utf-8"), re.M)
+    if not m:
+        raise CorpusError(f"{changelog}: no entry for version {version} (add '## {version} — YYYY-MM-DD')")
+    return m.group(1)
+
+
+def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, changelog: Path) -> BuildReport:
     """Write the release to ``out_dir``. On any error the previous release is left untouched."""
+    date_published = release_date(changelog, __version__)
     docs = process(raw_dir, manifest)
     tables_by_config = {**tables(docs), **annotation_tables(annotated(docs, annotations))}
     descriptions = {name: desc for name, (_schema, desc) in {**CONFIGS, **ANNOTATION_CONFIGS}.items()}
@@ -55,17 +68,28 @@ def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path) -> Bu
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        sizes = {}
+        sizes, digests = {}, {}
         for name, table in tables_by_config.items():
-            write_parquet(table, staging / f"{name}.parquet")
-            sizes[name] = (staging / f"{name}.parquet").stat().st_size
+            path = staging / f"{name}.parquet"
+            write_parquet(table, path)
+            sizes[name], digests[path.name] = path.stat().st_size, sha256_file(path)
         card = card_markdown(tables_by_config, sizes, __version__, descriptions, class_labels())
-        (staging / "README.md").write_text(card, encoding="utf-8")
+        files = {
+            "README.md": card,
+            "LICENSE.md": license_markdown(tables_by_config),
+            FIGURE: clusters_svg(tables_by_config),
+            "croissant.json": json.dumps(croissant(tables_by_config, descriptions, digests, __version__, date_published),
+                                         ensure_ascii=False, indent=1) + "\n",
+        }
+        for name, content in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(content, encoding="utf-8")
+        (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = {p.name: p.stat().st_size for p in sorted(out_dir.iterdir()) if p.is_file()}
+    files = {p.relative_to(out_dir).as_posix(): p.stat().st_size for p in sorted(out_dir.rglob("*")) if p.is_file()}
     return BuildReport(out_dir, files, {n: t.num_rows for n, t in tables_by_config.items()})
 
 

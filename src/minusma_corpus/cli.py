@@ -12,7 +12,7 @@ from .corpus import CorpusError
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    report = build(args.raw, args.manifest, args.out, args.annotations)
+    report = build(args.raw, args.manifest, args.out, args.annotations, args.changelog)
     print(f"wrote {report.out_dir}")
     for name, size in report.files.items():
         print(f"  {name:20} {size:>9,} bytes")
@@ -193,6 +193,18 @@ def _reanchor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from .api import release_dir
+    from .card import verify
+
+    directory = args.release or release_dir()
+    problems = verify(directory)
+    for p in problems:
+        print(f"{directory}: {p}", file=sys.stderr)
+    print(f"{directory}: {'FAILED' if problems else 'OK'} ({len(problems)} problems)")
+    return 1 if problems else 0
+
+
 def _corpus_options(p: argparse.ArgumentParser, annotations: bool = False) -> None:
     p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
     p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
@@ -207,6 +219,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the release (Parquet + dataset card) from the raw corpus, offline")
     _corpus_options(b, annotations=True)
     b.add_argument("--out", type=Path, default=Path("corpus/release"), help="release directory (default: corpus/release)")
+    b.add_argument("--changelog", type=Path, default=Path("CHANGELOG.md"), help="dates the release (default: CHANGELOG.md)")
     b.set_defaults(func=_build)
 
     m = sub.add_parser("manifest", help="propose manifest rows (JSON lines) for new raw files")
@@ -257,6 +270,10 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--release", type=Path, default=Path("corpus/release"), help="default: corpus/release")
     st.add_argument("--write", type=Path, default=None, help="replace the stats block of this file (e.g. DATACARD.md)")
     st.set_defaults(func=_stats)
+
+    ve = sub.add_parser("verify", help="check a release directory (default: the installed one) against its SHA256SUMS")
+    ve.add_argument("release", type=Path, nargs="?", default=None)
+    ve.set_defaults(func=_verify)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of annotation files (or --tables), or --write the generated files")
     sc.add_argument("--tables", action="store_true", help="print the label tables of the guidelines (Markdown)")

@@ -30,6 +30,7 @@ class ManifestRow:
     date: str | None  # ISO 8601
     language: str | None  # BCP 47
     url: str | None  # never invented: null unless the raw text states it
+    rights: str  # who holds the text's copyright and on what terms the corpus includes it
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "authors": list(self.authors)}, ensure_ascii=False)
@@ -125,4 +126,7 @@ def propose_row(path: Path, language: str | None = None) -> ManifestRow:
     if acronym:
         outlet = acronym.group(1).lower()
     doc_id = f"{outlet}-{meta.date or 'undated'}-{slug(meta.title or clean(raw).text[:120], 4)}"
-    return ManifestRow(doc_id, path.name, sha256_bytes(data), meta.outlet, meta.title, meta.authors, meta.date, language, None)
+    from .card import text_rights
+
+    return ManifestRow(doc_id, path.name, sha256_bytes(data), meta.outlet, meta.title, meta.authors, meta.date,
+                       language, None, text_rights(meta.outlet))

@@ -17,7 +17,7 @@ from .schema import load_schema
 _SPAN = [("start", pa.int32()), ("end", pa.int32())]
 _TEXT_SPAN = pa.struct([*_SPAN, ("text", pa.string())])
 _PROVENANCE = pa.struct([("annotator", pa.string()), ("status", pa.string()), ("schema_version", pa.string()),
-                         ("created", pa.string())])
+                         ("dataset_version", pa.string()), ("created", pa.string())])
 _NORMALIZED = pa.struct([("iso", pa.string()), ("number", pa.float64()), ("unit", pa.string()),
                          ("currency", pa.string()), ("approximate", pa.bool_())])
 
@@ -87,9 +87,11 @@ class AnnotatedCorpus:
 
 
 def _provenance(a: dict) -> dict:
+    from . import __version__
+
     p = a["provenance"]
     return {"annotator": p["annotator"], "status": p["status"], "schema_version": a["schema_version"],
-            "created": p["created"]}
+            "dataset_version": __version__, "created": p["created"]}
 
 
 def _sentence_of(d: ProcessedDocument, offset: int) -> int:
