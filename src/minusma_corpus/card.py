@@ -191,9 +191,10 @@ byte-identical; `SHA256SUMS` lists every file, and `minusma-corpus verify` check
 
 ## Known limitations and biases
 
-* Five articles from five outlets (European, Indian and African-focused publications and a wire
-  service), all in English, all published within a few days of the 30 June 2023 vote; all five take
-  the same side on the termination (AGAINST), so the corpus says nothing about outlets that welcomed it.
+* Five articles from five outlets (a German public broadcaster, an Indian research institute, an
+  independent magazine, a wire service and a site the page does not name), all in English, all
+  written around the 30 June 2023 vote; all five take the same side on the termination (AGAINST), so
+  the corpus says nothing about outlets that welcomed it.
 * The annotations were made by AI agents following written guidelines, not by human experts; the
   agreement study covers two articles.
 * Relative dates in undated articles are left unresolved; the knowledge base has no external ids.
