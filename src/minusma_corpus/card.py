@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -242,7 +243,13 @@ _COLOURS = {"consistent": "#2e7d32", "conflicting": "#c62828", "different_scope"
 def clusters_svg(tables_by_config: dict[str, pa.Table]) -> str:
     """A matrix: one row per claim cluster, one column per outlet, a dot per claim coloured by relation."""
     docs = tables_by_config["documents"].select(["doc_id", "outlet"]).to_pylist()
-    columns = [(d["doc_id"], d["outlet"] or "(outlet not named)") for d in docs]
+    def short(outlet: str | None) -> str:
+        if not outlet:
+            return "(outlet not named)"
+        acronym = re.search(r"\(([A-Z]{2,10})\)$", outlet)
+        return acronym.group(1) if acronym else outlet
+
+    columns = [(d["doc_id"], short(d["outlet"])) for d in docs]
     clusters = [c for c in tables_by_config["claim_clusters"].to_pylist() if c["members"]]
     left, top, col_w, row_h = 230, 120, 110, 22
     width, height = left + col_w * len(columns) + 20, top + row_h * len(clusters) + 60
