@@ -119,3 +119,25 @@ def test_datacard_figures_match_the_release():
     card = (ROOT / "DATACARD.md").read_text()
     block = card.split(BEGIN, 1)[1].split(END, 1)[0]
     assert block.strip() == stats_markdown(RELEASE).strip(), "run `minusma-corpus stats --write DATACARD.md`"
+
+
+def _block(name):
+    card = (ROOT / "DATACARD.md").read_text()
+    return card.split(f"<!-- BEGIN {name} -->", 1)[1].split(f"<!-- END {name} -->", 1)[0].strip().strip("`").strip()
+
+
+def test_datacard_agreement_is_what_the_command_prints():
+    from minusma_corpus.agreement import agreement
+
+    sets = [{a["doc_id"]: a for a in map(read_annotation_file, sorted((ANNOTATIONS / "passes" / p).glob("*.json")))}
+            for p in ("a", "b")]
+    assert _block("AGREEMENT") == agreement(*sets).report()
+
+
+def test_datacard_preannotation_figures_are_what_the_command_prints(processed):
+    from minusma_corpus.preannotate import evaluate_leave_one_out, evaluation_table
+
+    gold = {p.stem: read_annotation_file(p) for p in GOLD}
+    counts = evaluate_leave_one_out({k: d.clean.text for k, d in processed.items()}, gold,
+                                    {k: d.row.date for k, d in processed.items()})
+    assert _block("PREANNOTATION") == evaluation_table(counts)

@@ -121,6 +121,10 @@ class Agreement:
         width = max(len(k) for k, _ in self.rows())
         return "\n".join(f"{k:<{width}}  {v}" for k, v in self.rows())
 
+    def report(self) -> str:
+        """What `minusma-corpus agreement` prints (and DATACARD.md quotes)."""
+        return f"documents: {', '.join(self.documents)}\n{self.table()}"
+
 
 def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
     """Agreement of B with A over the documents both annotate."""

@@ -113,8 +113,7 @@ def _agreement(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"documents": result.documents, **{k: v for k, v in result.rows()}}, ensure_ascii=False, indent=1))
     else:
-        print(f"documents: {', '.join(result.documents)}")
-        print(result.table())
+        print(result.report())
     if args.diff:
         from .agreement import disagreements
 
