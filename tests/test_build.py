@@ -158,3 +158,18 @@ def test_manifest_command_proposes_rows(tmp_path):
                             capture_output=True, text=True, check=True)
     row = json.loads(result.stdout)
     assert row["doc_id"].startswith("dw-2023-07-04-") and row["outlet"] == "DW" and row["url"] is None
+
+
+def test_invalid_annotations_stop_the_build(tmp_path):
+    out = tmp_path / "release"
+    build(RAW, MANIFEST, out, ANNOTATIONS, CHANGELOG)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    annotations = tmp_path / "annotations"
+    shutil.copytree(ANNOTATIONS, annotations)
+    path = sorted((annotations / "gold").glob("*.json"))[0]
+    data = json.loads(path.read_text())
+    data["stances"][0]["target"] = "the_weather"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CorpusError, match=rf"invalid annotations.*{path.name}.*stances/0/target"):
+        build(RAW, MANIFEST, out, annotations, CHANGELOG)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 # Top-level folder of the checkout -> folder inside the installed package (see pyproject's force-include).
-_PACKAGED = {"corpus/release": "release", "schema": "schema", "annotations": "annotations"}
+_PACKAGED = {"corpus/release": "release", "schema": "schema"}
 
 
 def resource_path(top: str, name: str | None = None) -> Path:
