@@ -123,6 +123,17 @@ def _agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from .explore import explore
+
+    if args.diff and args.files:
+        raise CorpusError("give annotation files to show, or --diff A B, not both")
+    written = explore(args.out, raw_dir=args.raw, manifest=args.manifest, annotations=args.annotations,
+                      files=args.files, diff=args.diff, png=args.png)
+    print(f"wrote {len(written)} files; open {args.out / 'index.html'} in a browser")
+    return 0
+
+
 def _gold(annotations: Path) -> dict[str, dict]:
     from .annotations import read_annotation_file
 
@@ -251,6 +262,14 @@ def parser() -> argparse.ArgumentParser:
     ag.add_argument("--json", action="store_true")
     ag.add_argument("--diff", action="store_true", help="also list every disagreement, for adjudication")
     ag.set_defaults(func=_agreement)
+
+    xp = sub.add_parser("explore", help="static HTML site of an annotation set, or of the diff of two, to open from disk")
+    xp.add_argument("files", type=Path, nargs="*", help="annotation files or directories to show (default: annotations/gold)")
+    xp.add_argument("--out", type=Path, required=True, help="site directory (new, empty, or an earlier explorer site)")
+    xp.add_argument("--diff", type=Path, nargs=2, metavar=("A", "B"), help="show two annotation sets and their differences")
+    xp.add_argument("--png", type=Path, default=None, help="also write a PNG of the claims page (needs Chromium)")
+    _corpus_options(xp, annotations=True)
+    xp.set_defaults(func=_explore)
 
     pa_ = sub.add_parser("preannotate", help="propose entity mentions (gazetteer + rules [+ spaCy]) for articles without gold")
     pa_.add_argument("doc_ids", nargs="*", help="documents of the manifest to pre-annotate")
