@@ -298,6 +298,10 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--write", action="store_true", help="regenerate schema/annotation.schema.json and the guidelines' tables")
     sc.add_argument("--dir", type=Path, default=Path("schema"), help="schema directory (default: schema)")
     sc.set_defaults(func=_schema)
+
+    from .cli_labelstudio import add_parser as add_labelstudio_parser
+
+    add_labelstudio_parser(sub)
     return p
 
 

@@ -1,0 +1,95 @@
+"""Benchmark: push and pull of N tasks (default 1,000) with pre-annotations against a local Label Studio.
+
+    .venv/bin/python scripts/bench_labelstudio.py [--tasks 1000] [--url URL]
+
+The tasks are the gold documents, repeated under new doc ids (each with all its gold annotations as a
+prediction). Without ``--url`` a local server is started (and stopped) for the run; with ``--url`` the
+server's API key is read from LABEL_STUDIO_API_KEY. Reports seconds for each step:
+
+    export   annotation sets -> tasks JSON (in memory)
+    push     create the project and upload the tasks (batches of --batch)
+    pull     export snapshot from the server, downloaded and parsed
+    import   Label Studio JSON -> annotation sets (with every check), compared with the originals
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from minusma_corpus import labelstudio as ls  # noqa: E402
+from minusma_corpus import labelstudio_server as server_mod  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--tasks", type=int, default=1000)
+    p.add_argument("--batch", type=int, default=100, help="tasks per upload request")
+    p.add_argument("--url", default=None, help="an existing server (API key from LABEL_STUDIO_API_KEY)")
+    args = p.parse_args(argv)
+
+    from minusma_corpus.annotations import read_annotation_file, text_sha256
+    from minusma_corpus.build import process
+
+    docs = {d.row.doc_id: ls.Document.from_processed(d)
+            for d in process(ROOT / "corpus" / "raw", ROOT / "corpus" / "manifest.jsonl")}
+    gold = [read_annotation_file(f) for f in sorted((ROOT / "annotations" / "gold").glob("*.json"))]
+    documents, sets, texts = [], {}, {}
+    for i in range(args.tasks):
+        g = gold[i % len(gold)]
+        doc_id = f"{g['doc_id']}-copy-{i:05d}"
+        documents.append(ls.Document(doc_id, docs[g["doc_id"]].text, docs[g["doc_id"]].meta))
+        sets[doc_id] = [{**g, "doc_id": doc_id}]
+        texts[doc_id] = docs[g["doc_id"]].text
+        assert sets[doc_id][0]["text_sha256"] == text_sha256(texts[doc_id])
+    regions = sum(len(g["mentions"]) + len(g["claims"]) + sum(len(s["evidence"]) for s in g["stances"])
+                  for g in (gold[i % len(gold)] for i in range(args.tasks)))
+
+    timings: dict[str, float] = {}
+    server = None
+    t0 = time.perf_counter()
+    if args.url:
+        client, url = ls.connect(args.url), args.url
+    else:
+        server = server_mod.start()
+        client, url = server.client(), server.url
+        timings["server start"] = time.perf_counter() - t0
+    try:
+        t = time.perf_counter()
+        tasks = ls.export_tasks(documents, sets, "predictions")
+        timings["export"] = time.perf_counter() - t
+        size = len(json.dumps(tasks, ensure_ascii=False).encode("utf-8"))
+
+        t = time.perf_counter()
+        report = ls.push(client, f"bench-{args.tasks}-{int(time.time() * 1000)}", tasks, batch=args.batch)
+        timings["push"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        exported = ls.pull_export(client, report.project_id)
+        timings["pull"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        imported = ls.import_tasks(exported, texts, predictions=True)
+        timings["import"] = time.perf_counter() - t
+        got = {s.doc_id: s.data for s in imported.sets}
+        identical = sum(got.get(d) == v[0] for d, v in sets.items())
+    finally:
+        if server is not None:
+            server.stop()
+
+    print(f"Label Studio at {url}: {args.tasks} tasks with pre-annotations ({regions:,} regions, "
+          f"{size / 1e6:.1f} MB of tasks JSON), batches of {args.batch}")
+    for step, seconds in timings.items():
+        print(f"{step:<13} {seconds:8.2f} s")
+    print(f"round trip identical: {identical}/{args.tasks}")
+    return 0 if identical == args.tasks else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""`minusma-corpus ls ...`: Label Studio round trips, a thin layer over ``labelstudio``.
+
+File-based commands (no server): ``config``, ``export``, ``import``, ``adjudicate``. Server commands:
+``push`` and ``pull`` (``--url``; the API key only from the ``LABEL_STUDIO_API_KEY`` environment variable).
+Also runnable on its own: ``python -m minusma_corpus.cli_labelstudio ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_PROJECT = "minusma-corpus"
+
+
+def _corpus_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
+    p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="annotations directory with entities.json and claim_clusters.json (default: annotations)")
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("doc_ids", nargs="*", help="documents to export (default: every document of the manifest)")
+    p.add_argument("--from", dest="sources", type=Path, action="append", default=None,
+                   help="annotation set directory or file to include; repeatable (default: annotations/gold)")
+    p.add_argument("--no-annotations", action="store_true", help="texts only, for annotation from scratch")
+    p.add_argument("--as", dest="mode", choices=["predictions", "annotations"], default="predictions",
+                   help="predictions = pre-annotations to correct (default); annotations = for review")
+    _corpus_options(p)
+
+
+def _import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True,
+                   help="output directory: <out>/<annotator>/<doc_id>.json, or <out>/<doc_id>.json with --flat")
+    p.add_argument("--flat", action="store_true", help="one set per document, written as <out>/<doc_id>.json "
+                                                        "(e.g. an adjudication into annotations/gold)")
+    p.add_argument("--predictions", action="store_true", help="also import the tasks' predictions")
+    p.add_argument("--status", choices=["gold", "predicted"], default=None, help="force the provenance status")
+    p.add_argument("--no-kb-check", action="store_true",
+                   help="do not check entity and cluster ids against the KB (new entities still to be added)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    _corpus_options(p)
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--url", default=DEFAULT_URL, help=f"Label Studio server (default: {DEFAULT_URL}); the API key "
+                                                      "is read from LABEL_STUDIO_API_KEY")
+    p.add_argument("--project", default=DEFAULT_PROJECT, help=f"project title or id (default: {DEFAULT_PROJECT})")
+
+
+def _documents(args):
+    from .build import process
+    from .corpus import CorpusError
+    from .labelstudio import Document
+
+    docs = {d.row.doc_id: Document.from_processed(d) for d in process(args.raw, args.manifest)}
+    unknown = [d for d in getattr(args, "doc_ids", []) or [] if d not in docs]
+    if unknown:
+        raise CorpusError(f"unknown doc_id(s): {', '.join(unknown)} (not in {args.manifest})")
+    return docs
+
+
+def _tasks(args) -> list[dict]:
+    from .annotations import read_annotation_file
+    from .labelstudio import export_tasks
+
+    docs = _documents(args)
+    chosen = args.doc_ids or list(docs)
+    sets: dict[str, list[dict]] = {}
+    if not args.no_annotations:
+        for source in args.sources or [args.annotations / "gold"]:
+            files = sorted(source.glob("*.json")) if source.is_dir() else [source]
+            for path in files:
+                data = read_annotation_file(path)
+                if data["doc_id"] in chosen:
+                    sets.setdefault(data["doc_id"], []).append(data)
+    return export_tasks([docs[d] for d in chosen], sets, args.mode)
+
+
+def _write_json(path: Path | None, value) -> None:
+    from .annotations import write_atomic
+
+    text = json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(path, text)
+
+
+def _config(args) -> int:
+    from .annotations import write_atomic
+    from .labelstudio import label_config
+
+    config = label_config(adjudication=args.adjudication) + "\n"
+    if args.out:
+        write_atomic(args.out, config)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(config)
+    return 0
+
+
+def _export(args) -> int:
+    tasks = _tasks(args)
+    _write_json(args.out, tasks)
+    n = sum(len(t.get(args.mode, [])) for t in tasks)
+    print(f"{len(tasks)} tasks, {n} annotation sets as {args.mode}" + (f": {args.out}" if args.out else ""),
+          file=sys.stderr)
+    return 0
+
+
+def _import_and_write(tasks: list[dict], args) -> int:
+    from .annotations import read_json_list
+    from .labelstudio import arrange, import_tasks, write_sets
+
+    docs = _documents(args)
+    kb = clusters = None
+    if not args.no_kb_check:
+        kb, clusters = read_json_list(args.annotations / "entities.json"), read_json_list(
+            args.annotations / "claim_clusters.json")
+    report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, predictions=args.predictions, kb=kb,
+                          clusters=clusters, status=args.status)
+    files = arrange(report, "flat" if args.flat else "per-annotator")
+    print(report.summary())
+    if args.dry_run:
+        for rel in files:
+            print(f"  would write {args.out / rel}")
+        return 0
+    for path in write_sets(files, args.out):
+        print(f"  wrote {path}")
+    return 0
+
+
+def _import(args) -> int:
+    from .labelstudio import LabelStudioError
+
+    try:
+        tasks = json.loads(args.export.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise LabelStudioError(f"{args.export} is not JSON: {e}") from None
+    return _import_and_write(tasks, args)
+
+
+def _push(args) -> int:
+    from .labelstudio import connect, label_config, push
+
+    tasks = json.loads(args.tasks.read_text(encoding="utf-8")) if args.tasks else _tasks(args)
+    report = push(connect(args.url), args.project, tasks, label_config(adjudication=args.adjudication))
+    print(f"project {report.project_id} ({'created' if report.created else 'updated'}) on {args.url}: "
+          f"{report.uploaded} tasks uploaded in {report.seconds:.1f} s")
+    for line in report.skipped:
+        print(f"  skipped: {line}")
+    return 0
+
+
+def _pull(args) -> int:
+    from .labelstudio import connect, pull_export
+
+    tasks = pull_export(connect(args.url), args.project)
+    if args.save_export:
+        _write_json(args.save_export, tasks)
+        print(f"saved the export to {args.save_export}")
+    return _import_and_write(tasks, args)
+
+
+def _adjudicate(args) -> int:
+    from .annotations import read_json_list
+    from .labelstudio import adjudication_tasks, agreement_report, import_tasks
+
+    docs = _documents(args)
+    tasks = json.loads(args.export.read_text(encoding="utf-8"))
+    kb = clusters = None
+    if not args.no_kb_check:
+        kb, clusters = read_json_list(args.annotations / "entities.json"), read_json_list(
+            args.annotations / "claim_clusters.json")
+    report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, kb=kb, clusters=clusters)
+    print(agreement_report(report))
+    review = adjudication_tasks(report, docs)
+    _write_json(args.out, review)
+    print(f"\n{len(review)} documents with disagreements: {args.out} (push with `ls push --tasks {args.out} "
+          "--adjudication --project NAME`, review, then `ls pull --project NAME --flat --out annotations/gold`)")
+    return 0
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``ls`` and its sub-commands on the ``minusma-corpus`` sub-parsers."""
+    ls = subparsers.add_parser("ls", help="Label Studio: labeling config, export tasks, import exports, push/pull "
+                                          "a server, adjudicate",
+                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ls.add_subparsers(dest="ls_command", required=True)
+
+    c = sub.add_parser("config", help="print the labeling config generated from the schema")
+    c.add_argument("--adjudication", action="store_true", help="the config of an adjudication project")
+    c.add_argument("--out", type=Path, default=None)
+    c.set_defaults(func=_config)
+
+    e = sub.add_parser("export", help="documents (and their annotation sets) as Label Studio tasks JSON")
+    _export_options(e)
+    e.add_argument("--out", type=Path, default=None, help="tasks file (default: standard output)")
+    e.set_defaults(func=_export)
+
+    i = sub.add_parser("import", help="a Label Studio JSON export -> annotation files (all or nothing)")
+    i.add_argument("export", type=Path, help="JSON export (list of tasks, with full annotations)")
+    _import_options(i)
+    i.set_defaults(func=_import)
+
+    pu = sub.add_parser("push", help="create or update a project on a server and upload the tasks it lacks")
+    _export_options(pu)
+    _server_options(pu)
+    pu.add_argument("--tasks", type=Path, default=None, help="upload this tasks file instead of exporting documents")
+    pu.add_argument("--adjudication", action="store_true", help="use the adjudication labeling config")
+    pu.set_defaults(func=_push)
+
+    pl = sub.add_parser("pull", help="export a project from a server and import it (all or nothing)")
+    _server_options(pl)
+    pl.add_argument("--save-export", type=Path, default=None, help="also keep the raw Label Studio export")
+    _import_options(pl)
+    pl.set_defaults(func=_pull)
+
+    a = sub.add_parser("adjudicate", help="per-layer agreement of the annotators of an export, and review tasks "
+                                          "for every document they disagree on")
+    a.add_argument("export", type=Path, help="JSON export with two or more annotators per task")
+    a.add_argument("--out", type=Path, required=True, help="adjudication tasks file")
+    a.add_argument("--no-kb-check", action="store_true")
+    _corpus_options(a)
+    a.set_defaults(func=_adjudicate)
+    return ls
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .corpus import CorpusError
+
+    parser = argparse.ArgumentParser(prog="minusma-corpus")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (CorpusError, FileNotFoundError, ValueError) as e:
+        print(f"minusma-corpus: error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
