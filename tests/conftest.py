@@ -24,3 +24,19 @@ def processed():
     from minusma_corpus.build import process
 
     return {d.row.doc_id: d for d in process(RAW, MANIFEST)}
+
+
+@pytest.fixture(scope="session")
+def kb():
+    """The entity knowledge base and the claim clusters."""
+    from minusma_corpus.annotations import read_json_list
+
+    return read_json_list(ANNOTATIONS / "entities.json"), read_json_list(ANNOTATIONS / "claim_clusters.json")
+
+
+@pytest.fixture(scope="session")
+def gold():
+    """Every gold annotation file, by doc_id."""
+    from minusma_corpus.annotations import read_annotation_file
+
+    return {p.stem: read_annotation_file(p) for p in sorted((ANNOTATIONS / "gold").glob("*.json"))}

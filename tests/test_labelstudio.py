@@ -31,16 +31,6 @@ def texts(documents):
 
 
 @pytest.fixture(scope="module")
-def kb():
-    return read_json_list(ANNOTATIONS / "entities.json"), read_json_list(ANNOTATIONS / "claim_clusters.json")
-
-
-@pytest.fixture(scope="module")
-def gold():
-    return {p.stem: read_annotation_file(p) for p in GOLD_FILES}
-
-
-@pytest.fixture(scope="module")
 def unicode_doc():
     """A synthetic document with flags, emoji (with skin tones and ZWJ), mathematical letters outside the
     BMP, combining accents and \\r\\n, annotated with every kind of attribute."""
@@ -445,7 +435,7 @@ def test_error_all_problems_of_all_tasks_together(documents, gold, texts):
 
 def test_error_nothing_written(documents, gold, texts, tmp_path):
     """The CLI: one bad task among good ones writes no file at all."""
-    from minusma_corpus.cli_labelstudio import main
+    from minusma_corpus.cli import main
 
     good = one_task(documents, gold["dw-2023-07-04-foreseeable-disaster"], id=1)
     bad = one_task(documents, gold[DOC])
@@ -532,7 +522,7 @@ def test_adjudication_tasks_and_their_import_as_gold(documents, texts, kb, tmp_p
 
 
 def test_cli_config_export_import(tmp_path, capsys, gold):
-    from minusma_corpus.cli_labelstudio import main
+    from minusma_corpus.cli import main
 
     assert main(["ls", "config", "--out", str(tmp_path / "config.xml")]) == 0
     assert (tmp_path / "config.xml").read_text() == ls.label_config() + "\n"
@@ -553,7 +543,7 @@ def test_cli_config_export_import(tmp_path, capsys, gold):
 
 
 def test_cli_export_selected_documents_and_sources(tmp_path):
-    from minusma_corpus.cli_labelstudio import main
+    from minusma_corpus.cli import main
 
     out = tmp_path / "t.json"
     args = ["ls", "export", DOC, "--from", str(ANNOTATIONS / "passes" / "a"), "--from", str(ANNOTATIONS / "passes" / "b"),
@@ -579,7 +569,7 @@ def test_cli_is_discoverable(capsys):
 
 
 def test_server_commands_need_the_api_key_from_the_environment(monkeypatch, capsys):
-    from minusma_corpus.cli_labelstudio import main
+    from minusma_corpus.cli import main
 
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
     assert main(["ls", "pull", "--out", "x", "--url", "http://127.0.0.1:9"]) == 1

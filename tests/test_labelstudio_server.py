@@ -43,16 +43,6 @@ def documents(processed):
     return {k: ls.Document.from_processed(d) for k, d in processed.items()}
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return read_json_list(ANNOTATIONS / "entities.json"), read_json_list(ANNOTATIONS / "claim_clusters.json")
-
-
-@pytest.fixture(scope="module")
-def gold():
-    return {p.stem: read_annotation_file(p) for p in GOLD_FILES}
-
-
 def _title(name: str) -> str:
     return f"{name}-{time.time_ns()}"
 
@@ -229,7 +219,7 @@ def _corpus_args():
 
 
 def test_cli_push_then_pull(server, monkeypatch, tmp_path, capsys):
-    from minusma_corpus.cli_labelstudio import main
+    from minusma_corpus.cli import main
 
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", server.api_key)
     project = _title("cli")

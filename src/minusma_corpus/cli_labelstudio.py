@@ -231,18 +231,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return ls
 
 
-def main(argv: list[str] | None = None) -> int:
-    from .corpus import CorpusError
+if __name__ == "__main__":  # python -m minusma_corpus.cli_labelstudio ... == minusma-corpus ls ...
+    from .cli import main
 
-    parser = argparse.ArgumentParser(prog="minusma-corpus")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except (CorpusError, FileNotFoundError, ValueError) as e:
-        print(f"minusma-corpus: error: {e}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["ls", *sys.argv[1:]]))
