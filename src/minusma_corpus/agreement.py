@@ -73,7 +73,7 @@ class CategoricalScore:
         return 1.0 if disagree_expected == 0 else 1 - disagree_observed / disagree_expected
 
 
-def _match(spans_a, spans_b, same) -> list[tuple[dict, dict]]:
+def match_one_to_one(spans_a, spans_b, same) -> list[tuple[dict, dict]]:
     """One-to-one greedy matching of items for which ``same(a, b)`` holds, best overlap first."""
     candidates = []
     for i, a in enumerate(spans_a):
@@ -90,17 +90,17 @@ def _match(spans_a, spans_b, same) -> list[tuple[dict, dict]]:
     return pairs
 
 
-def _stance_key(s: dict) -> tuple[str, str]:
+def stance_key(s: dict) -> tuple[str, str]:
     """Stances pair up by holder and target; an unnamed holder is told apart by its description."""
     holder = s["holder"] if s["holder"] != "UNNAMED" else f"UNNAMED ({(s.get('holder_text') or '').lower()})"
     return holder, s["target"]
 
 
-def _exact(a, b) -> bool:
+def same_span(a, b) -> bool:
     return a["start"] == b["start"] and a["end"] == b["end"]
 
 
-def _overlap(a, b) -> bool:
+def overlapping(a, b) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
@@ -140,23 +140,23 @@ def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
     for doc in docs:
         a, b = sets_a[doc], sets_b[doc]
         ma, mb = a["mentions"], b["mentions"]
-        exact = _match(ma, mb, lambda x, y: _exact(x, y) and x["label"] == y["label"])
+        exact = match_one_to_one(ma, mb, lambda x, y: same_span(x, y) and x["label"] == y["label"])
         count("mentions (exact, labelled)", exact, ma, mb)
-        count("mentions (overlap, labelled)", _match(ma, mb, lambda x, y: _overlap(x, y) and x["label"] == y["label"]), ma, mb)
-        count("mentions (exact, unlabelled)", _match(ma, mb, _exact), ma, mb)
-        for x, y in _match(ma, mb, _exact):
+        count("mentions (overlap, labelled)", match_one_to_one(ma, mb, lambda x, y: overlapping(x, y) and x["label"] == y["label"]), ma, mb)
+        count("mentions (exact, unlabelled)", match_one_to_one(ma, mb, same_span), ma, mb)
+        for x, y in match_one_to_one(ma, mb, same_span):
             if x["entity_id"] is not None or y["entity_id"] is not None:
                 pairs["entity linking"].append((str(x["entity_id"]), str(y["entity_id"])))
         ca, cb = a["claims"], b["claims"]
-        count("claims (exact)", _match(ca, cb, _exact), ca, cb)
-        overlapping = _match(ca, cb, _overlap)
+        count("claims (exact)", match_one_to_one(ca, cb, same_span), ca, cb)
+        overlapping = match_one_to_one(ca, cb, overlapping)
         count("claims (overlap)", overlapping, ca, cb)
         for x, y in overlapping:
             pairs["claim type"].append((x["claim_type"], y["claim_type"]))
             pairs["claimer"].append((x["claimer"], y["claimer"]))
             pairs["claim cluster relation"].append((x["cluster_relation"] or "none", y["cluster_relation"] or "none"))
-        sa = {_stance_key(s): s["polarity"] for s in a["stances"]}
-        sb = {_stance_key(s): s["polarity"] for s in b["stances"]}
+        sa = {stance_key(s): s["polarity"] for s in a["stances"]}
+        sb = {stance_key(s): s["polarity"] for s in b["stances"]}
         count("stances (holder, target)", [k for k in sa if k in sb], list(sa), list(sb))
         pairs["stance polarity"].extend((sa[k], sb[k]) for k in sorted(sa) if k in sb)
         if a.get("document_stance") and b.get("document_stance"):
@@ -172,7 +172,7 @@ def disagreements(a: dict, b: dict) -> list[str]:
     """Human-readable list of every difference between two annotation sets of one document."""
     out: list[str] = []
     ma, mb = a["mentions"], b["mentions"]
-    exact = _match(ma, mb, _exact)
+    exact = match_one_to_one(ma, mb, same_span)
     matched_a = {id(x) for x, _ in exact}
     matched_b = {id(y) for _, y in exact}
     for x, y in exact:
@@ -184,12 +184,12 @@ def disagreements(a: dict, b: dict) -> list[str]:
         out += [f"mention only in {side}: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}"
                 for x in items if id(x) not in matched]
     ca, cb = a["claims"], b["claims"]
-    pairs = _match(ca, cb, _overlap)
+    pairs = match_one_to_one(ca, cb, overlapping)
     pa, pb = {id(x) for x, _ in pairs}, {id(y) for _, y in pairs}
     keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation")
     for x, y in pairs:
         diffs = [f"{k}: A {x[k]} B {y[k]}" for k in keys if x[k] != y[k]]
-        if not _exact(x, y):
+        if not same_span(x, y):
             diffs.insert(0, f"span: A {x['exact']!r}  B {y['exact']!r}")
         if (x["quantity"] or {}).get("number") != (y["quantity"] or {}).get("number"):
             diffs.append(f"quantity: A {x['quantity']} B {y['quantity']}")
@@ -198,8 +198,8 @@ def disagreements(a: dict, b: dict) -> list[str]:
     for side, items, matched in (("A", ca, pa), ("B", cb, pb)):
         out += [f"claim only in {side}: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})"
                 for x in items if id(x) not in matched]
-    sa = {_stance_key(s): s for s in a["stances"]}
-    sb = {_stance_key(s): s for s in b["stances"]}
+    sa = {stance_key(s): s for s in a["stances"]}
+    sb = {stance_key(s): s for s in b["stances"]}
     for k in sorted(set(sa) | set(sb)):
         if k not in sb:
             out.append(f"stance only in A: {k[0]} -> {k[1]}: {sa[k]['polarity']}")

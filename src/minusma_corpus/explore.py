@@ -45,7 +45,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .agreement import _exact, _match, _overlap, _stance_key, agreement, disagreements
+from .agreement import same_span, match_one_to_one, overlapping, stance_key, agreement, disagreements
 from .annotations import text_sha256
 
 MARKER = "explore.json"
@@ -373,10 +373,10 @@ def diff_items(a: dict | None, b: dict | None) -> list[Item]:
         info[("a", id(x))] = (status, mark_key("b", y["id"]), note)
         info[("b", id(y))] = (status, mark_key("a", x["id"]), note)
 
-    for x, y in _match(a["mentions"], b["mentions"], _exact):
+    for x, y in match_one_to_one(a["mentions"], b["mentions"], same_span):
         pair(x, y, [k for k in ("label", "entity_id", "normalized") if x[k] != y[k]])
-    for x, y in _match(a["claims"], b["claims"], _overlap):
-        differences = [] if _exact(x, y) else ["span"]
+    for x, y in match_one_to_one(a["claims"], b["claims"], overlapping):
+        differences = [] if same_span(x, y) else ["span"]
         differences += [k for k in ("claimer", "claimer_text", "claim_type", "checkworthy", "cluster_id",
                                     "cluster_relation", "quantity") if x.get(k) != y.get(k)]
         if (x["cue"] or {}).get("start") != (y["cue"] or {}).get("start") or \
@@ -385,9 +385,9 @@ def diff_items(a: dict | None, b: dict | None) -> list[Item]:
         pair(x, y, differences)
     stances_b = {}
     for y in b["stances"]:
-        stances_b.setdefault(_stance_key(y), y)
+        stances_b.setdefault(stance_key(y), y)
     for x in a["stances"]:
-        y = stances_b.get(_stance_key(x))
+        y = stances_b.get(stance_key(x))
         if y is not None and ("b", id(y)) not in info:
             differences = [k for k in ("polarity",) if x[k] != y[k]]
             if _spans(x["evidence"]) != _spans(y["evidence"]):
