@@ -142,16 +142,17 @@ def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
         ma, mb = a["mentions"], b["mentions"]
         exact = match_one_to_one(ma, mb, lambda x, y: same_span(x, y) and x["label"] == y["label"])
         count("mentions (exact, labelled)", exact, ma, mb)
-        count("mentions (overlap, labelled)", match_one_to_one(ma, mb, lambda x, y: overlapping(x, y) and x["label"] == y["label"]), ma, mb)
+        same_label = match_one_to_one(ma, mb, lambda x, y: overlapping(x, y) and x["label"] == y["label"])
+        count("mentions (overlap, labelled)", same_label, ma, mb)
         count("mentions (exact, unlabelled)", match_one_to_one(ma, mb, same_span), ma, mb)
         for x, y in match_one_to_one(ma, mb, same_span):
             if x["entity_id"] is not None or y["entity_id"] is not None:
                 pairs["entity linking"].append((str(x["entity_id"]), str(y["entity_id"])))
         ca, cb = a["claims"], b["claims"]
         count("claims (exact)", match_one_to_one(ca, cb, same_span), ca, cb)
-        overlapping = match_one_to_one(ca, cb, overlapping)
-        count("claims (overlap)", overlapping, ca, cb)
-        for x, y in overlapping:
+        claim_pairs = match_one_to_one(ca, cb, overlapping)
+        count("claims (overlap)", claim_pairs, ca, cb)
+        for x, y in claim_pairs:
             pairs["claim type"].append((x["claim_type"], y["claim_type"]))
             pairs["claimer"].append((x["claimer"], y["claimer"]))
             pairs["claim cluster relation"].append((x["cluster_relation"] or "none", y["cluster_relation"] or "none"))
