@@ -134,12 +134,6 @@ def _explore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gold(annotations: Path) -> dict[str, dict]:
-    from .annotations import read_annotation_file
-
-    return {a["doc_id"]: a for a in map(read_annotation_file, sorted((annotations / "gold").glob("*.json")))}
-
-
 def _preannotate(args: argparse.Namespace) -> int:
     from .annotations import read_json_list, write_annotation_file
     from .build import process
@@ -152,7 +146,7 @@ def _preannotate(args: argparse.Namespace) -> int:
         nlp = spacy.load(args.spacy)  # an installed pipeline package or a path; never downloaded
     docs = {d.row.doc_id: d for d in process(args.raw, args.manifest)}
     if args.evaluate:
-        gold = _gold(args.annotations)
+        gold = _annotation_sets(args.annotations / "gold")
         counts = evaluate_leave_one_out({k: d.clean.text for k, d in docs.items()}, gold,
                                         {k: d.row.date for k, d in docs.items()}, nlp=nlp)
         print(evaluation_table(counts))
