@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from minusma_corpus import labelstudio as ls  # noqa: E402
-from minusma_corpus import labelstudio_server as server_mod  # noqa: E402
+from minusma_corpus.labelstudio import server as server_mod  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,10 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", default=None, help="an existing server (API key from LABEL_STUDIO_API_KEY)")
     args = p.parse_args(argv)
 
-    from minusma_corpus.annotations import read_annotation_file, text_sha256
-    from minusma_corpus.build import process
+    from minusma_corpus.annotations.fileformat import read_annotation_file
+    from minusma_corpus.fileio import text_sha256
+    from minusma_corpus.pipeline.process import process
 
-    docs = {d.row.doc_id: ls.Document.from_processed(d)
+    docs = {d.row.doc_id: d.document()
             for d in process(ROOT / "corpus" / "raw", ROOT / "corpus" / "manifest.jsonl")}
     gold = [read_annotation_file(f) for f in sorted((ROOT / "annotations" / "gold").glob("*.json"))]
     documents, sets, texts = [], {}, {}

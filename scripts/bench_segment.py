@@ -59,8 +59,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=3.0, help="minimum timed run per segmenter (default 3)")
     args = ap.parse_args(argv)
 
-    from minusma_corpus.build import process
-    from minusma_corpus.evaluate import BoundaryScore, boundary_score, read_sentence_gold
+    from minusma_corpus.pipeline.process import process
+    from minusma_corpus.annotations.evaluate import BoundaryScore, boundary_score, read_sentence_gold
 
     docs = process(ROOT / "corpus/raw", ROOT / "corpus/manifest.jsonl")
     blocks = []  # (doc, block_start, block_text)

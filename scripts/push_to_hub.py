@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from minusma_corpus import __version__
-    from minusma_corpus.card import verify
+    from minusma_corpus.publish.checksums import verify
 
     problems = verify(args.release)
     if problems:

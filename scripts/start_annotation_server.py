@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from minusma_corpus import labelstudio as ls  # noqa: E402
-from minusma_corpus import labelstudio_server as server_mod  # noqa: E402
+from minusma_corpus.labelstudio import server as server_mod  # noqa: E402
 
 
 def default_data_dir() -> Path:
@@ -49,10 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--exit-after-load", action="store_true", help="stop once the corpus is loaded (for tests)")
     args = p.parse_args(argv)
 
-    from minusma_corpus.annotations import read_annotation_file
-    from minusma_corpus.build import process
+    from minusma_corpus.annotations.fileformat import read_annotation_file
+    from minusma_corpus.pipeline.process import process
 
-    docs = {d.row.doc_id: ls.Document.from_processed(d)
+    docs = {d.row.doc_id: d.document()
             for d in process(ROOT / "corpus" / "raw", ROOT / "corpus" / "manifest.jsonl")}
     sets: dict[str, list[dict]] = {}
     if not args.no_annotations:

@@ -1,6 +1,5 @@
 import os
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -10,33 +9,40 @@ os.environ.update({"HF_HOME": _HF_HOME, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFL
                    "HF_HUB_DISABLE_TELEMETRY": "1"})
 os.environ.pop("MINUSMA_CORPUS_RELEASE", None)
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "corpus" / "raw"
-MANIFEST = ROOT / "corpus" / "manifest.jsonl"
-RELEASE = ROOT / "corpus" / "release"
-GOLD_SENTENCES = ROOT / "corpus" / "gold" / "sentences"
-ANNOTATIONS = ROOT / "annotations"
-CHANGELOG = ROOT / "CHANGELOG.md"
+from support import heavy
+from support.paths import ANNOTATIONS, MANIFEST, RAW
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``labelstudio`` or ``browser`` install large things: skipped unless asked (support.heavy)."""
+    if heavy.enabled():
+        return
+    for item in items:
+        for marker in heavy.MARKERS:
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=heavy.skip_reason(marker)))
+                break
 
 
 @pytest.fixture(scope="session")
 def processed():
-    from minusma_corpus.build import process
+    from minusma_corpus.pipeline.process import process
 
-    return {d.row.doc_id: d for d in process(RAW, MANIFEST)}
+    return {d.doc_id: d for d in process(RAW, MANIFEST)}
 
 
 @pytest.fixture(scope="session")
 def kb():
     """The entity knowledge base and the claim clusters."""
-    from minusma_corpus.annotations import read_json_list
+    from minusma_corpus.annotations.layout import AnnotationLayout
 
-    return read_json_list(ANNOTATIONS / "entities.json"), read_json_list(ANNOTATIONS / "claim_clusters.json")
+    layout = AnnotationLayout(ANNOTATIONS)
+    return layout.read_kb(), layout.read_clusters()
 
 
 @pytest.fixture(scope="session")
 def gold():
     """Every gold annotation file, by doc_id."""
-    from minusma_corpus.annotations import read_annotation_file
+    from minusma_corpus.annotations.layout import AnnotationLayout, read_sets
 
-    return {p.stem: read_annotation_file(p) for p in sorted((ANNOTATIONS / "gold").glob("*.json"))}
+    return read_sets(AnnotationLayout(ANNOTATIONS).gold)

@@ -2,7 +2,7 @@
 
 import math
 
-from minusma_corpus.agreement import CategoricalScore, agreement
+from minusma_corpus.annotations.agreement import CategoricalScore, agreement
 
 
 def test_kappa_and_alpha_by_hand():

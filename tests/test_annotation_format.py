@@ -4,14 +4,15 @@ import json
 
 import pytest
 
-from minusma_corpus.anchor import AnchorError, find_quote, reanchor, selector
-from minusma_corpus.annotations import (
+from minusma_corpus.annotations.anchor import AnchorError, find_quote, reanchor, selector
+from minusma_corpus.annotations.fileformat import (
     MIGRATIONS, AnnotationError, check, dumps_annotation, migrate, parse_iso, read_annotation_file,
-    schema_problems, text_sha256, write_annotation_file,
+    schema_problems, write_annotation_file,
 )
-from minusma_corpus.authoring import DraftError, from_draft
-from minusma_corpus.schema import SchemaVersionError, generated_files, json_schema, load_schema
-from conftest import ROOT
+from minusma_corpus.fileio import text_sha256
+from minusma_corpus.annotations.authoring import DraftError, from_draft
+from minusma_corpus.annotations.schema import SchemaVersionError, generated_files, json_schema, load_schema
+from support.paths import ROOT
 
 TEXT = ("Mali asks MINUSMA to leave\n\n"
         "On June 16, Foreign Minister Abdoulaye Diop told MINUSMA to leave. About 170 peacekeepers have died, "

@@ -9,10 +9,10 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ANNOTATIONS, CHANGELOG, MANIFEST, RAW, RELEASE
+from support.paths import ANNOTATIONS, CHANGELOG, MANIFEST, RAW, RELEASE
 from minusma_corpus import CONFIG_NAMES
-from minusma_corpus.build import build
-from minusma_corpus.corpus import CorpusError
+from minusma_corpus.publish.build import build
+from minusma_corpus.pipeline.corpus import CorpusError
 
 CLI = [sys.executable, "-m", "minusma_corpus.cli"]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from minusma_corpus import CleaningError, clean
-from minusma_corpus.records import Credit
+from minusma_corpus.pipeline.records import Credit
 
 NEWSPAPER = """Skip to main content
 Menu

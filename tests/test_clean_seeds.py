@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from conftest import MANIFEST, RAW
-from minusma_corpus.corpus import read_manifest
-from minusma_corpus.repair import repair_text
+from support.paths import MANIFEST, RAW
+from minusma_corpus.pipeline.corpus import read_manifest
+from minusma_corpus.pipeline.repair import repair_text
 
 # What a careful reader of each raw file expects (written from the raw files, not from the output).
 EXPECTED = {

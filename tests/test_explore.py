@@ -13,9 +13,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import ANNOTATIONS, MANIFEST, RAW, ROOT
+from support.paths import ANNOTATIONS, MANIFEST, RAW, ROOT
 from minusma_corpus import explore as ex
-from minusma_corpus.annotations import read_json_list, text_sha256
+from minusma_corpus.annotations.fileformat import AnnotationError, read_json_list
+from minusma_corpus.annotations.layout import read_sets
+from minusma_corpus.fileio import text_sha256
 
 ARTIFACTS = ROOT / "test-artifacts"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -160,7 +162,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def documents(processed):
-    return [ex.document_from_processed(d) for d in processed.values()]
+    return [d.document() for d in processed.values()]
 
 
 @pytest.fixture(scope="module")
@@ -175,12 +177,12 @@ def clusters():
 
 @pytest.fixture(scope="module")
 def gold():
-    return ex.AnnotationSet("annotations/gold", ex.load_annotation_sets([ANNOTATIONS / "gold"]))
+    return ex.AnnotationSet("annotations/gold", read_sets(ANNOTATIONS / "gold"))
 
 
 @pytest.fixture(scope="module")
 def pass_b():
-    return ex.AnnotationSet("annotations/passes/b", ex.load_annotation_sets([ANNOTATIONS / "passes" / "b"]))
+    return ex.AnnotationSet("annotations/passes/b", read_sets(ANNOTATIONS / "passes" / "b"))
 
 
 @pytest.fixture(scope="module")
@@ -299,8 +301,8 @@ def test_pages_load_nothing_from_outside_and_allow_only_their_own_style_and_scri
             p = Parsed(html)
             assert p.srcs == [] and len(p.scripts) == 1 and len(p.styles) == 1, name
             assert not any(v.startswith(("http:", "https:", "//")) for _k, v in p.attributes), name
-            assert p.csp == (f"default-src 'none'; style-src '{ex._csp_hash(p.styles[0])}'; script-src "
-                             f"'{ex._csp_hash(p.scripts[0])}'; img-src data:; base-uri 'none'; form-action 'none'")
+            assert p.csp == (f"default-src 'none'; style-src '{ex.csp_hash(p.styles[0])}'; script-src "
+                             f"'{ex.csp_hash(p.scripts[0])}'; img-src data:; base-uri 'none'; form-action 'none'")
     assert json.loads(gold_pages[ex.MARKER])["pages"] == sorted(gold_pages)
 
 
@@ -323,7 +325,7 @@ def test_raw_view_accounts_for_every_raw_line(gold_pages, documents):
         p = Parsed(gold_pages[ex.raw_page(doc.doc_id)])
         rows = [i for i in p.ids if i.startswith("L")]
         assert len(rows) == doc.raw.count("\n") + 1
-        lines = ex._raw_lines(doc)
+        lines = ex.raw_lines(doc)
         owners = {o for line in lines for o in line["owners"]}
         assert {("kept", i) for i in range(len(doc.blocks))} <= owners
         assert {i for s, i in owners if s != "kept"} == set(range(len(doc.furniture)))
@@ -362,7 +364,7 @@ def test_diff_pairs_annotations_as_agreement_does():
 
 
 def test_diff_site_shows_both_sets_and_their_disagreements(diff_pages, documents, gold, pass_b):
-    from minusma_corpus.agreement import disagreements
+    from minusma_corpus.annotations.agreement import disagreements
 
     both = [d for d in documents if d.doc_id in pass_b.docs]
     assert both
@@ -408,7 +410,7 @@ def test_markup_and_quotes_in_every_field_are_escaped():
                 continue
             p = Parsed(html)
             assert "<script>window" not in html and "<img" not in html and "</span>\"" not in html, name
-            assert len(p.scripts) == 1 and p.scripts[0] == ex._asset("explore.js"), name
+            assert len(p.scripts) == 1 and p.scripts[0] == ex.asset("explore.js"), name
             assert "img" not in p.tags and not any(k.startswith("on") for k, _v in p.attributes), name
             assert p.srcs == []
         page = pages[ex.doc_page(doc.doc_id)]
@@ -441,8 +443,8 @@ def test_explore_renders_a_set_of_files_and_a_diff(tmp_path, documents):
     ex.explore(tmp_path / "diff", raw_dir=RAW, manifest=MANIFEST, annotations=ANNOTATIONS,
                diff=[ANNOTATIONS / "gold", ANNOTATIONS / "passes" / "b"])
     assert "Agreement of B with A" in (tmp_path / "diff" / "index.html").read_text(encoding="utf-8")
-    with pytest.raises(ex.ExploreError, match="second annotation set"):
-        ex.load_annotation_sets([one, one])
+    with pytest.raises(AnnotationError, match="second annotation set"):
+        read_sets([one, one])
 
 
 # --------------------------------------------------------------------------------------------
@@ -466,7 +468,7 @@ PAGE_JS = """({links: [...document.querySelectorAll("a[href]")].map(a => a.href)
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import Browser, BrowserUnavailable, ensure_chromium
+    from support.browser import Browser, BrowserUnavailable, ensure_chromium
 
     try:
         binary = ensure_chromium()
@@ -515,6 +517,7 @@ def visit_site(browser, root: Path, expected: dict[str, dict[str, str]], texts: 
             assert not fragment or unquote(fragment) in ids[target], f"{url}: link to a missing anchor {href}"
 
 
+@pytest.mark.browser
 def test_browser_gold_site_loads_cleanly_links_resolve_and_spans_match(browser, tmp_path_factory, documents, gold, kb, clusters):
     root = tmp_path_factory.mktemp("explore-gold")
     ex.write_site(root, documents, gold, kb, clusters)
@@ -522,6 +525,7 @@ def test_browser_gold_site_loads_cleanly_links_resolve_and_spans_match(browser, 
                {ex.doc_page(d.doc_id): d.text for d in documents})
 
 
+@pytest.mark.browser
 def test_browser_diff_site(browser, tmp_path_factory, documents, gold, pass_b, kb, clusters):
     """The diff site; its entity pages are the gold site's template with badges, so ten of them do."""
     root = tmp_path_factory.mktemp("explore-diff")
@@ -532,6 +536,7 @@ def test_browser_diff_site(browser, tmp_path_factory, documents, gold, pass_b, k
                {ex.doc_page(d.doc_id): d.text for d in both}, entity_pages=10)
 
 
+@pytest.mark.browser
 def test_browser_escaping_runs_no_injected_code(browser, tmp_path):
     doc, annotation, other, kb, clusters = evil_corpus()
     one = ex.AnnotationSet(EVIL, {doc.doc_id: annotation})
@@ -544,6 +549,7 @@ def test_browser_escaping_runs_no_injected_code(browser, tmp_path):
                {ex.doc_page(doc.doc_id): doc.text})
 
 
+@pytest.mark.browser
 def test_browser_click_shows_attributes_toggles_hide_layers_and_screenshots(page, tmp_path, documents, gold, kb, clusters):
     ex.write_site(tmp_path, documents, gold, kb, clusters)
     doc = next(d for d in documents if d.doc_id.startswith("reuters")) if any(
@@ -567,23 +573,19 @@ def test_browser_click_shows_attributes_toggles_hide_layers_and_screenshots(page
     page.screenshot(ARTIFACTS / "explore-claims.png")
 
 
-def test_claims_png_for_the_dataset_card(browser, tmp_path, documents, gold, kb, clusters):
-    from browser import find_chromium
-
-    png = ex.claims_png(tmp_path / "claims.png", documents, gold, kb, clusters, width=1200, height=1400,
-                        chromium=find_chromium())
-    assert png_size(png) == (1200, 1400)
-    assert ex.png_source(png) == ex.claims_page_sha256(documents, gold, kb, clusters)
-    site = tmp_path / "site"  # `minusma-corpus explore --png`: the same image of the site it writes
-    written = ex.explore(site, raw_dir=RAW, manifest=MANIFEST, annotations=ANNOTATIONS, png=tmp_path / "cli.png")
-    assert written[-1] == tmp_path / "cli.png"
-    assert ex.png_source(tmp_path / "cli.png") == text_sha256((site / "claims.html").read_text(encoding="utf-8"))
+@pytest.mark.browser
+def test_explore_png_of_the_claims_page_is_stamped_with_that_page(browser, tmp_path):
+    site, png = tmp_path / "site", tmp_path / "cli.png"  # `minusma-corpus explore --png`
+    written = ex.explore(site, raw_dir=RAW, manifest=MANIFEST, annotations=ANNOTATIONS, png=png)
+    assert written[-1] == png and png_size(png) == (1280, 1800)
+    assert ex.png_source(png) == text_sha256((site / "claims.html").read_text(encoding="utf-8"))
     image_module = pytest.importorskip("PIL.Image")  # the stamped chunk keeps the file a valid PNG
     with image_module.open(png) as image:
         image.load()
-        assert image.size == (1200, 1400) and image.text.get("minusma-explore-source") == ex.png_source(png)
+        assert image.size == (1280, 1800) and image.text.get("minusma-explore-source") == ex.png_source(png)
 
 
+@pytest.mark.browser
 def test_browser_catches_console_errors_exceptions_blocked_loads_and_csp_violations(page, tmp_path):
     """The checks above are only as good as the error capture: a page that does everything wrong."""
     bad = tmp_path / "bad.html"
@@ -602,10 +604,6 @@ def test_browser_catches_console_errors_exceptions_blocked_loads_and_csp_violati
 def test_cli_explore(tmp_path, capsys):
     from minusma_corpus import cli
 
-    try:
-        cli.parser().parse_args(["explore", "--out", str(tmp_path)])
-    except SystemExit:
-        pytest.skip("the explore subcommand is not wired into the CLI yet")
     common = ["--raw", str(RAW), "--manifest", str(MANIFEST), "--annotations", str(ANNOTATIONS)]
     assert cli.main(["explore", "--out", str(tmp_path / "gold"), *common]) == 0
     assert (tmp_path / "gold" / "index.html").exists() and "open" in capsys.readouterr().out

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from conftest import ANNOTATIONS, MANIFEST, RAW, RELEASE, ROOT
-from minusma_corpus.annotations import read_annotation_file
-from minusma_corpus.schema import load_schema
+from support.paths import ANNOTATIONS, MANIFEST, RAW, RELEASE, ROOT
+from minusma_corpus.annotations.fileformat import read_annotation_file
+from minusma_corpus.annotations.schema import load_schema
 
 CLI = [sys.executable, "-m", "minusma_corpus.cli"]
 GOLD = sorted((ANNOTATIONS / "gold").glob("*.json"))
@@ -99,7 +99,7 @@ def test_annotation_configs_load_with_class_labels(config):
 
 def test_ner_tags_follow_the_mentions(processed):
     """Every mention's tokens carry B-/I- tags of its label, and tags outside mentions are O."""
-    from minusma_corpus.release_annotations import bio_tags
+    from minusma_corpus.publish.annotation_tables import bio_tags
 
     for path in GOLD:
         a = read_annotation_file(path)
@@ -114,7 +114,7 @@ def test_ner_tags_follow_the_mentions(processed):
 
 
 def test_datacard_figures_match_the_release():
-    from minusma_corpus.stats import BEGIN, END, stats_markdown
+    from minusma_corpus.publish.stats import BEGIN, END, stats_markdown
 
     card = (ROOT / "DATACARD.md").read_text()
     block = card.split(BEGIN, 1)[1].split(END, 1)[0]
@@ -127,7 +127,7 @@ def _block(name):
 
 
 def test_datacard_agreement_is_what_the_command_prints():
-    from minusma_corpus.agreement import agreement
+    from minusma_corpus.annotations.agreement import agreement
 
     sets = [{a["doc_id"]: a for a in map(read_annotation_file, sorted((ANNOTATIONS / "passes" / p).glob("*.json")))}
             for p in ("a", "b")]
@@ -135,7 +135,7 @@ def test_datacard_agreement_is_what_the_command_prints():
 
 
 def test_datacard_preannotation_figures_are_what_the_command_prints(processed):
-    from minusma_corpus.preannotate import evaluate_leave_one_out, evaluation_table
+    from minusma_corpus.annotations.preannotate import evaluate_leave_one_out, evaluation_table
 
     gold = {p.stem: read_annotation_file(p) for p in GOLD}
     counts = evaluate_leave_one_out({k: d.clean.text for k, d in processed.items()}, gold,

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from conftest import RELEASE, ROOT
-from hub_double import HubDouble
+from support.paths import RELEASE, ROOT
+from support.hub_double import HubDouble
 from minusma_corpus import CONFIG_NAMES
 
 REPO = "minusma-corpus/minusma-corpus"

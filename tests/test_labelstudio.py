@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ANNOTATIONS, MANIFEST, RAW
+from support.paths import ANNOTATIONS, MANIFEST, RAW
 from minusma_corpus import labelstudio as ls
-from minusma_corpus.annotations import check, read_annotation_file, read_json_list
-from minusma_corpus.schema import load_schema
+from minusma_corpus.annotations.fileformat import check, read_annotation_file, read_json_list
+from minusma_corpus.annotations.schema import load_schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "labelstudio"
 GOLD_FILES = sorted((ANNOTATIONS / "gold").glob("*.json"))
@@ -22,7 +22,7 @@ PASS_FILES = sorted((ANNOTATIONS / "passes").glob("*/*.json"))
 
 @pytest.fixture(scope="module")
 def documents(processed):
-    return {k: ls.Document.from_processed(d) for k, d in processed.items()}
+    return {k: d.document() for k, d in processed.items()}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def unicode_doc():
     """A synthetic document with flags, emoji (with skin tones and ZWJ), mathematical letters outside the
     BMP, combining accents and \\r\\n, annotated with every kind of attribute."""
     raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    return ls.Document(raw["doc_id"], raw["text"], raw["meta"]), raw["annotations"]
+    return ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
 
 
 def one_task(documents, data, mode="annotations", **changes):
@@ -472,7 +472,7 @@ def _two_annotator_export(documents):
 
 
 def test_agreement_of_annotators_is_the_gold_agreement(documents, texts):
-    from minusma_corpus.agreement import agreement
+    from minusma_corpus.annotations.agreement import agreement
 
     report = ls.import_tasks(_two_annotator_export(documents), texts)
     sets = ls.by_annotator(report)
@@ -486,7 +486,7 @@ def test_agreement_of_annotators_is_the_gold_agreement(documents, texts):
 
 
 def test_adjudication_tasks_and_their_import_as_gold(documents, texts, kb, tmp_path):
-    from minusma_corpus.agreement import disagreements
+    from minusma_corpus.annotations.agreement import disagreements
 
     report = ls.import_tasks(_two_annotator_export(documents), texts)
     review = json.loads(json.dumps(ls.adjudication_tasks(report, documents)))
@@ -557,10 +557,10 @@ def test_cli_export_selected_documents_and_sources(tmp_path):
 def test_cli_is_discoverable(capsys):
     import argparse
 
-    from minusma_corpus.cli_labelstudio import add_parser
+    from minusma_corpus.cli.labelstudio import add_parsers
 
     p = argparse.ArgumentParser(prog="minusma-corpus")
-    add_parser(p.add_subparsers(dest="command"))
+    add_parsers(p.add_subparsers(dest="command"))
     with pytest.raises(SystemExit):
         p.parse_args(["ls", "--help"])
     out = capsys.readouterr().out
@@ -577,7 +577,7 @@ def test_server_commands_need_the_api_key_from_the_environment(monkeypatch, caps
 
 
 def test_bound_address_is_read_from_the_server_log():
-    from minusma_corpus.labelstudio_server import bound_address
+    from minusma_corpus.labelstudio.server import bound_address
 
     assert bound_address("...\nStarting development server at http://127.0.0.1:8081/\nQuit") == ("127.0.0.1", 8081)
     assert bound_address("Initializing database..") is None

@@ -1,6 +1,7 @@
 """Round trips through a real Label Studio server, installed and started by the session fixture below
 (its own virtual environment under the cache directory, bound to 127.0.0.1, a preset user and API token,
-stopped by its process id). Not skipped when Label Studio is missing: the fixture installs it."""
+stopped by its process id). Marked ``labelstudio``: they run (and install Label Studio when it is missing)
+only with MINUSMA_HEAVY_TESTS=1 (see tests/support/heavy.py)."""
 
 import copy
 import json
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ANNOTATIONS, MANIFEST, RAW, ROOT
+from support.paths import ANNOTATIONS, MANIFEST, RAW, ROOT
 from minusma_corpus import labelstudio as ls
-from minusma_corpus import labelstudio_server as lss
-from minusma_corpus.annotations import read_annotation_file, read_json_list
+from minusma_corpus.labelstudio import server as lss
+from minusma_corpus.annotations.fileformat import read_annotation_file, read_json_list
+
+pytestmark = pytest.mark.labelstudio
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "labelstudio"
 GOLD_FILES = sorted((ANNOTATIONS / "gold").glob("*.json"))
@@ -40,7 +43,7 @@ def client(server):
 
 @pytest.fixture(scope="module")
 def documents(processed):
-    return {k: ls.Document.from_processed(d) for k, d in processed.items()}
+    return {k: d.document() for k, d in processed.items()}
 
 
 def _title(name: str) -> str:
@@ -130,7 +133,7 @@ def test_round_trip_identity_of_every_gold_document(client, documents, gold, kb,
         assert got[doc_id] == data, doc_id
     files = ls.arrange(imported, "flat")
     for path, data in files.items():  # byte for byte the files of annotations/gold
-        from minusma_corpus.annotations import dumps_annotation
+        from minusma_corpus.annotations.fileformat import dumps_annotation
 
         assert dumps_annotation(data) == (ANNOTATIONS / "gold" / path).read_text(encoding="utf-8")
 
@@ -138,7 +141,7 @@ def test_round_trip_identity_of_every_gold_document(client, documents, gold, kb,
 @pytest.mark.parametrize("mode", ["predictions", "annotations"])
 def test_round_trip_identity_of_the_unicode_document(client, kb, mode):
     raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    doc, data = ls.Document(raw["doc_id"], raw["text"], raw["meta"]), raw["annotations"]
+    doc, data = ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
     [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, mode)
     report = ls.push(client, _title(f"unicode-{mode}"), [task])
     [exported] = ls.pull_export(client, report.project_id)
@@ -309,10 +312,10 @@ def test_label_studio_frontend_uses_code_point_offsets(server, client, kb):
     """In the real Label Studio UI: the regions of the Unicode document are shown where they belong and the
     frontend serialises them unchanged; a region drawn with the mouse after flags, emoji, mathematical letters,
     a combining accent and \\r\\n gets Python code-point offsets; and the annotator's submission imports."""
-    from browser import Browser  # tests/browser.py: headless Chromium over CDP (Debian's package if missing)
+    from support.browser import Browser  # tests/browser.py: headless Chromium over CDP (Debian's package if missing)
 
     raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    doc, data = ls.Document(raw["doc_id"], raw["text"], raw["meta"]), raw["annotations"]
+    doc, data = ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
     [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, "annotations")
     project = ls.push(client, _title("frontend"), [task]).project_id
     task_id = next(iter(client.tasks.list(project=project))).id

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import RELEASE, ROOT
+from support.paths import RELEASE, ROOT
 
 
 def test_datasets_load_dataset_on_release_dir():
@@ -61,8 +61,8 @@ def test_api_load_and_load_dataset():
 def test_config_names_are_the_release_configs():
     """`CONFIG_NAMES` (kept literal so that the import stays light) lists exactly the built configs."""
     from minusma_corpus import CONFIG_NAMES
-    from minusma_corpus.release import CONFIGS
-    from minusma_corpus.release_annotations import ANNOTATION_CONFIGS
+    from minusma_corpus.publish.text_tables import CONFIGS
+    from minusma_corpus.publish.annotation_tables import ANNOTATION_CONFIGS
 
     assert CONFIG_NAMES == (*CONFIGS, *ANNOTATION_CONFIGS)
     assert sorted(p.stem for p in RELEASE.glob("*.parquet")) == sorted(CONFIG_NAMES)

@@ -1,6 +1,6 @@
 """Pre-annotation: gazetteer, rules and the spaCy path (a blank pipeline with an entity ruler: nothing downloaded)."""
 
-from minusma_corpus.preannotate import gazetteer_from_kb, preannotate, rule_candidates
+from minusma_corpus.annotations.preannotate import gazetteer_from_kb, preannotate, rule_candidates
 
 KB = [{"id": "minusma", "label": "MISSION", "name": "MINUSMA", "aliases": ["MINUSMA"]},
       {"id": "mali", "label": "GPE", "name": "Mali", "aliases": ["Mali"]}]
@@ -32,7 +32,7 @@ def test_rules_skip_years_as_counts():
 def test_spacy_path_with_blank_pipeline_and_entity_ruler():
     import spacy
 
-    from minusma_corpus.preannotate import spacy_candidates
+    from minusma_corpus.annotations.preannotate import spacy_candidates
 
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import GOLD_SENTENCES
+from support.paths import GOLD_SENTENCES
 from minusma_corpus import paragraph_spans, split_sentences, tokenize
-from minusma_corpus.evaluate import BoundaryScore, GoldError, boundary_score, read_sentence_gold
+from minusma_corpus.annotations.evaluate import BoundaryScore, GoldError, boundary_score, read_sentence_gold
 
 
 def sentences(text):

@@ -18,9 +18,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 from .api import CONFIG_NAMES, load, load_dataset, release_dir
-from .clean import CleaningError, clean
-from .records import Block, CleanDocument, DocumentMetadata
-from .segment import paragraph_spans, split_sentences, tokenize
+from .pipeline.clean import CleaningError, clean
+from .pipeline.records import Block, CleanDocument, DocumentMetadata
+from .pipeline.segment import paragraph_spans, split_sentences, tokenize
 
 __all__ = [
     "CONFIG_NAMES",

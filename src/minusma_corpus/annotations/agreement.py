@@ -18,6 +18,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
+def precision_recall_f1(matched: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """P = matched/predicted, R = matched/gold (1.0 when there is nothing to find), F1 their harmonic mean."""
+    p = matched / predicted if predicted else 1.0
+    r = matched / gold if gold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 @dataclass(frozen=True)
 class SpanScore:
     matched: int
@@ -26,16 +33,15 @@ class SpanScore:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.in_b if self.in_b else 1.0
+        return precision_recall_f1(self.matched, self.in_b, self.in_a)[0]
 
     @property
     def recall(self) -> float:
-        return self.matched / self.in_a if self.in_a else 1.0
+        return precision_recall_f1(self.matched, self.in_b, self.in_a)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return precision_recall_f1(self.matched, self.in_b, self.in_a)[2]
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,23 @@ def stance_key(s: dict) -> tuple[str, str]:
     """Stances pair up by holder and target; an unnamed holder is told apart by its description."""
     holder = s["holder"] if s["holder"] != "UNNAMED" else f"UNNAMED ({(s.get('holder_text') or '').lower()})"
     return holder, s["target"]
+
+
+def pair_annotations(a: dict, b: dict) -> dict[str, list[tuple[dict, dict]]]:
+    """The one pairing of two annotation sets of a document (``disagreements`` and the explorer's diff):
+    mentions by exact span, claims by overlap, stances by holder and target; each one to one."""
+    stances_b: dict[tuple[str, str], dict] = {}
+    for y in b["stances"]:
+        stances_b.setdefault(stance_key(y), y)
+    stances, used = [], set()
+    for x in a["stances"]:
+        y = stances_b.get(stance_key(x))
+        if y is not None and id(y) not in used:
+            used.add(id(y))
+            stances.append((x, y))
+    return {"mentions": match_one_to_one(a["mentions"], b["mentions"], same_span),
+            "claims": match_one_to_one(a["claims"], b["claims"], overlapping),
+            "stances": stances}
 
 
 def same_span(a, b) -> bool:
@@ -172,23 +195,16 @@ def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
 def disagreements(a: dict, b: dict) -> list[str]:
     """Human-readable list of every difference between two annotation sets of one document."""
     out: list[str] = []
-    ma, mb = a["mentions"], b["mentions"]
-    exact = match_one_to_one(ma, mb, same_span)
-    matched_a = {id(x) for x, _ in exact}
-    matched_b = {id(y) for _, y in exact}
-    for x, y in exact:
+    paired = pair_annotations(a, b)
+    for x, y in paired["mentions"]:
         if (x["label"], x["entity_id"]) != (y["label"], y["entity_id"]):
             out.append(f"mention {x['exact']!r}@{x['start']}: A {x['label']}/{x['entity_id']}  B {y['label']}/{y['entity_id']}")
         elif x["normalized"] != y["normalized"]:
             out.append(f"mention {x['exact']!r}@{x['start']}: normalized A {x['normalized']}  B {y['normalized']}")
-    for side, items, matched in (("A", ma, matched_a), ("B", mb, matched_b)):
-        out += [f"mention only in {side}: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}"
-                for x in items if id(x) not in matched]
-    ca, cb = a["claims"], b["claims"]
-    pairs = match_one_to_one(ca, cb, overlapping)
-    pa, pb = {id(x) for x, _ in pairs}, {id(y) for _, y in pairs}
+    out += [f"mention only in {side}: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}"
+            for side, x in _unpaired(a, b, paired["mentions"], "mentions")]
     keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation")
-    for x, y in pairs:
+    for x, y in paired["claims"]:
         diffs = [f"{k}: A {x[k]} B {y[k]}" for k in keys if x[k] != y[k]]
         if not same_span(x, y):
             diffs.insert(0, f"span: A {x['exact']!r}  B {y['exact']!r}")
@@ -196,18 +212,19 @@ def disagreements(a: dict, b: dict) -> list[str]:
             diffs.append(f"quantity: A {x['quantity']} B {y['quantity']}")
         if diffs:
             out.append(f"claim {x['id']}/{y['id']} {x['exact'][:70]!r}: " + "; ".join(diffs))
-    for side, items, matched in (("A", ca, pa), ("B", cb, pb)):
-        out += [f"claim only in {side}: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})"
-                for x in items if id(x) not in matched]
-    sa = {stance_key(s): s for s in a["stances"]}
-    sb = {stance_key(s): s for s in b["stances"]}
-    for k in sorted(set(sa) | set(sb)):
-        if k not in sb:
-            out.append(f"stance only in A: {k[0]} -> {k[1]}: {sa[k]['polarity']}")
-        elif k not in sa:
-            out.append(f"stance only in B: {k[0]} -> {k[1]}: {sb[k]['polarity']}")
-        elif sa[k]["polarity"] != sb[k]["polarity"]:
-            out.append(f"stance {k[0]} -> {k[1]}: A {sa[k]['polarity']}  B {sb[k]['polarity']}")
+    out += [f"claim only in {side}: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})"
+            for side, x in _unpaired(a, b, paired["claims"], "claims")]
+    stance_lines = [(stance_key(x), f"stance {stance_key(x)[0]} -> {stance_key(x)[1]}: A {x['polarity']}  B {y['polarity']}")
+                    for x, y in paired["stances"] if x["polarity"] != y["polarity"]]
+    stance_lines += [(stance_key(x), f"stance only in {side}: {stance_key(x)[0]} -> {stance_key(x)[1]}: {x['polarity']}")
+                     for side, x in _unpaired(a, b, paired["stances"], "stances")]
+    out += [line for _key, line in sorted(stance_lines, key=lambda kl: kl[0])]
     if (a.get("document_stance") or {}).get("polarity") != (b.get("document_stance") or {}).get("polarity"):
         out.append(f"document stance: A {a.get('document_stance')}  B {b.get('document_stance')}")
     return out
+
+
+def _unpaired(a: dict, b: dict, pairs: list[tuple[dict, dict]], layer: str) -> list[tuple[str, dict]]:
+    """("A", item) / ("B", item) for the items of ``layer`` that no pair holds, A's first."""
+    in_a, in_b = {id(x) for x, _ in pairs}, {id(y) for _, y in pairs}
+    return [("A", x) for x in a[layer] if id(x) not in in_a] + [("B", y) for y in b[layer] if id(y) not in in_b]

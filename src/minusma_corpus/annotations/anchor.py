@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..fileio import text_sha256
+
 CONTEXT = 32
 
 
@@ -74,7 +76,7 @@ def anchor(text: str, span: dict[str, Any]) -> dict[str, Any]:
     return selector(text, new_start, new_start + len(exact))
 
 
-def _spans_of(annotation_set: dict) -> list[tuple[str, dict]]:
+def spans_of(annotation_set: dict) -> list[tuple[str, dict]]:
     """Every span object in an annotation file, with a label naming where it sits."""
     found: list[tuple[str, dict]] = [(m["id"], m) for m in annotation_set["mentions"]]
     for c in annotation_set["claims"]:
@@ -93,13 +95,12 @@ def reanchor(annotation_set: dict, new_text: str) -> dict:
     longer found exactly once; nothing is changed in that case.
     """
     import copy
-    import hashlib
 
     moved = copy.deepcopy(annotation_set)
-    for where, span in _spans_of(moved):
+    for where, span in spans_of(moved):
         try:
             span.update(anchor(new_text, span))
         except AnchorError as e:
             raise AnchorError(f"document {annotation_set['doc_id']}, annotation {where}: {e}") from None
-    moved["text_sha256"] = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
+    moved["text_sha256"] = text_sha256(new_text)
     return moved

@@ -21,7 +21,7 @@ import re
 from datetime import date as _date
 
 from .anchor import AnchorError, selector
-from .annotations import text_sha256
+from ..fileio import text_sha256
 from .schema import load_schema
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .agreement import precision_recall_f1
+
 
 class GoldError(ValueError):
     pass
@@ -38,16 +40,15 @@ class BoundaryScore:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return precision_recall_f1(self.tp, self.tp + self.fp, self.tp + self.fn)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return precision_recall_f1(self.tp, self.tp + self.fp, self.tp + self.fn)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return precision_recall_f1(self.tp, self.tp + self.fp, self.tp + self.fn)[2]
 
     def __add__(self, other: BoundaryScore) -> BoundaryScore:
         return BoundaryScore(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)

@@ -1,11 +1,6 @@
 """Annotation files (standoff JSON, one per document) and the corpus-level knowledge base.
 
-Layout of ``annotations/``::
-
-    entities.json          the entity knowledge base: id, label, name, aliases, description
-    claim_clusters.json    cross-document claim clusters: id, property, description
-    gold/<doc_id>.json     the gold annotation set of each document
-    passes/<name>/<doc_id>.json  independent annotation passes (agreement), kept as produced
+The layout of an annotations directory is ``layout.AnnotationLayout``.
 
 An annotation file is validated three ways: its schema version (older versions are migrated, newer or
 unknown ones refused), the JSON Schema generated from ``schema/schema.yaml``, and the checks that
@@ -14,16 +9,14 @@ need the text and the KB (``check``).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from ..fileio import text_sha256, write_atomic
 from .anchor import CONTEXT
 from .schema import Schema, SchemaVersionError, json_schema, load_schema, parse_version
 
@@ -48,10 +41,6 @@ class AnnotationError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,18 +114,6 @@ def dumps_annotation(data: dict) -> str:
         lines.append(f"  ]{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def write_atomic(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_annotation_file(path: Path, data: dict) -> None:

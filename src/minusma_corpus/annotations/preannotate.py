@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from .anchor import selector
-from .annotations import text_sha256
+from ..fileio import text_sha256
 from .schema import load_schema
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .resources import resource_path
+from ..fileio import replace_between
+from ..resources import resource_path
 
 
 class SchemaVersionError(ValueError):
@@ -238,9 +239,7 @@ TABLES_END = "<!-- END GENERATED LABEL TABLES -->"
 
 def guidelines_with_tables(guidelines: str) -> str:
     """The guidelines text with its generated label-table section replaced by the current tables."""
-    head, rest = guidelines.split(TABLES_BEGIN, 1)
-    _old, tail = rest.split(TABLES_END, 1)
-    return f"{head}{TABLES_BEGIN}\n\n{label_tables()}\n\n{TABLES_END}{tail}"
+    return replace_between(guidelines, TABLES_BEGIN, TABLES_END, f"\n\n{label_tables()}\n\n")
 
 
 def generated_files(schema_dir: Path) -> dict[Path, str]:

@@ -5,35 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotations import AnnotationError, Problem, check, check_kb, read_annotation_file, read_json_list
+from .fileformat import AnnotationError, Problem, check, check_kb, read_annotation_file
+from .layout import AnnotationLayout
 from .schema import SchemaVersionError
 
 
 @dataclass(frozen=True)
-class AnnotationLayout:
-    root: Path
+class Validation:
+    """What was validated: the problems found and, by doc_id, the annotation sets that were read."""
 
-    @property
-    def kb(self) -> Path:
-        return self.root / "entities.json"
-
-    @property
-    def clusters(self) -> Path:
-        return self.root / "claim_clusters.json"
-
-    @property
-    def gold(self) -> Path:
-        return self.root / "gold"
-
-    def gold_file(self, doc_id: str) -> Path:
-        return self.gold / f"{doc_id}.json"
+    problems: list[Problem]
+    sets: dict[str, dict]
+    kb: list[dict]
+    clusters: list[dict]
 
 
-def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationLayout) -> list[Problem]:
-    """All problems of ``files`` (an empty list means valid)."""
-    kb = read_json_list(layout.kb)
-    clusters = read_json_list(layout.clusters)
+def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationLayout) -> Validation:
+    """Validate ``files`` (no problems means valid); each file is read once."""
+    kb = layout.read_kb()
+    clusters = layout.read_clusters()
     problems = check_kb(kb, clusters, str(layout.kb), str(layout.clusters))
+    sets: dict[str, dict] = {}
     for path in files:
         try:
             data = read_annotation_file(path)
@@ -49,4 +41,5 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
             problems.append(Problem(str(path), data["doc_id"], None, "unknown doc_id (not in the manifest)"))
             continue
         problems.extend(check(data, texts[data["doc_id"]], kb, clusters, str(path)))
-    return problems
+        sets[data["doc_id"]] = data
+    return Validation(problems, sets, kb, clusters)

@@ -2,7 +2,6 @@
 
 File-based commands (no server): ``config``, ``export``, ``import``, ``adjudicate``. Server commands:
 ``push`` and ``pull`` (``--url``; the API key only from the ``LABEL_STUDIO_API_KEY`` environment variable).
-Also runnable on its own: ``python -m minusma_corpus.cli_labelstudio ...``.
 """
 
 from __future__ import annotations
@@ -12,15 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from .options import corpus_options
+
 DEFAULT_URL = "http://127.0.0.1:8080"
 DEFAULT_PROJECT = "minusma-corpus"
-
-
-def _corpus_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="raw article directory (default: corpus/raw)")
-    p.add_argument("--manifest", type=Path, default=Path("corpus/manifest.jsonl"), help="default: corpus/manifest.jsonl")
-    p.add_argument("--annotations", type=Path, default=Path("annotations"),
-                   help="annotations directory with entities.json and claim_clusters.json (default: annotations)")
 
 
 def _export_options(p: argparse.ArgumentParser) -> None:
@@ -30,7 +24,7 @@ def _export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-annotations", action="store_true", help="texts only, for annotation from scratch")
     p.add_argument("--as", dest="mode", choices=["predictions", "annotations"], default="predictions",
                    help="predictions = pre-annotations to correct (default); annotations = for review")
-    _corpus_options(p)
+    corpus_options(p, annotations=True)
 
 
 def _import_options(p: argparse.ArgumentParser) -> None:
@@ -43,7 +37,7 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-kb-check", action="store_true",
                    help="do not check entity and cluster ids against the KB (new entities still to be added)")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    _corpus_options(p)
+    corpus_options(p, annotations=True)
 
 
 def _server_options(p: argparse.ArgumentParser) -> None:
@@ -53,11 +47,10 @@ def _server_options(p: argparse.ArgumentParser) -> None:
 
 
 def _documents(args):
-    from .build import process
-    from .corpus import CorpusError
-    from .labelstudio import Document
+    from ..pipeline.corpus import CorpusError
+    from ..pipeline.process import process
 
-    docs = {d.row.doc_id: Document.from_processed(d) for d in process(args.raw, args.manifest)}
+    docs = {d.doc_id: d.document() for d in process(args.raw, args.manifest)}
     unknown = [d for d in getattr(args, "doc_ids", []) or [] if d not in docs]
     if unknown:
         raise CorpusError(f"unknown doc_id(s): {', '.join(unknown)} (not in {args.manifest})")
@@ -65,24 +58,32 @@ def _documents(args):
 
 
 def _tasks(args) -> list[dict]:
-    from .annotations import read_annotation_file
-    from .labelstudio import export_tasks
+    from ..annotations.layout import AnnotationLayout, read_sets
+    from ..labelstudio.export import export_tasks
 
     docs = _documents(args)
     chosen = args.doc_ids or list(docs)
     sets: dict[str, list[dict]] = {}
     if not args.no_annotations:
-        for source in args.sources or [args.annotations / "gold"]:
-            files = sorted(source.glob("*.json")) if source.is_dir() else [source]
-            for path in files:
-                data = read_annotation_file(path)
-                if data["doc_id"] in chosen:
-                    sets.setdefault(data["doc_id"], []).append(data)
+        for source in args.sources or [AnnotationLayout(args.annotations).gold]:
+            for doc_id, data in read_sets(source).items():
+                if doc_id in chosen:
+                    sets.setdefault(doc_id, []).append(data)
     return export_tasks([docs[d] for d in chosen], sets, args.mode)
 
 
+def _kb(args) -> tuple[list[dict] | None, list[dict] | None]:
+    """The KB and the claim clusters to check imports against (None, None with --no-kb-check)."""
+    from ..annotations.layout import AnnotationLayout
+
+    if args.no_kb_check:
+        return None, None
+    layout = AnnotationLayout(args.annotations)
+    return layout.read_kb(), layout.read_clusters()
+
+
 def _write_json(path: Path | None, value) -> None:
-    from .annotations import write_atomic
+    from ..fileio import write_atomic
 
     text = json.dumps(value, ensure_ascii=False, indent=1) + "\n"
     if path is None:
@@ -92,8 +93,8 @@ def _write_json(path: Path | None, value) -> None:
 
 
 def _config(args) -> int:
-    from .annotations import write_atomic
-    from .labelstudio import label_config
+    from ..fileio import write_atomic
+    from ..labelstudio.config import label_config
 
     config = label_config(adjudication=args.adjudication) + "\n"
     if args.out:
@@ -114,14 +115,10 @@ def _export(args) -> int:
 
 
 def _import_and_write(tasks: list[dict], args) -> int:
-    from .annotations import read_json_list
-    from .labelstudio import arrange, import_tasks, write_sets
+    from ..labelstudio.importer import arrange, import_tasks, write_sets
 
     docs = _documents(args)
-    kb = clusters = None
-    if not args.no_kb_check:
-        kb, clusters = read_json_list(args.annotations / "entities.json"), read_json_list(
-            args.annotations / "claim_clusters.json")
+    kb, clusters = _kb(args)
     report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, predictions=args.predictions, kb=kb,
                           clusters=clusters, status=args.status)
     files = arrange(report, "flat" if args.flat else "per-annotator")
@@ -136,7 +133,7 @@ def _import_and_write(tasks: list[dict], args) -> int:
 
 
 def _import(args) -> int:
-    from .labelstudio import LabelStudioError
+    from ..labelstudio.spec import LabelStudioError
 
     try:
         tasks = json.loads(args.export.read_text(encoding="utf-8"))
@@ -146,7 +143,8 @@ def _import(args) -> int:
 
 
 def _push(args) -> int:
-    from .labelstudio import connect, label_config, push
+    from ..labelstudio.client import connect, push
+    from ..labelstudio.config import label_config
 
     tasks = json.loads(args.tasks.read_text(encoding="utf-8")) if args.tasks else _tasks(args)
     report = push(connect(args.url), args.project, tasks, label_config(adjudication=args.adjudication))
@@ -158,7 +156,7 @@ def _push(args) -> int:
 
 
 def _pull(args) -> int:
-    from .labelstudio import connect, pull_export
+    from ..labelstudio.client import connect, pull_export
 
     tasks = pull_export(connect(args.url), args.project)
     if args.save_export:
@@ -168,15 +166,12 @@ def _pull(args) -> int:
 
 
 def _adjudicate(args) -> int:
-    from .annotations import read_json_list
-    from .labelstudio import adjudication_tasks, agreement_report, import_tasks
+    from ..labelstudio.adjudication import adjudication_tasks, agreement_report
+    from ..labelstudio.importer import import_tasks
 
     docs = _documents(args)
     tasks = json.loads(args.export.read_text(encoding="utf-8"))
-    kb = clusters = None
-    if not args.no_kb_check:
-        kb, clusters = read_json_list(args.annotations / "entities.json"), read_json_list(
-            args.annotations / "claim_clusters.json")
+    kb, clusters = _kb(args)
     report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, kb=kb, clusters=clusters)
     print(agreement_report(report))
     review = adjudication_tasks(report, docs)
@@ -186,7 +181,7 @@ def _adjudicate(args) -> int:
     return 0
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
+def add_parsers(subparsers) -> argparse.ArgumentParser:
     """Register ``ls`` and its sub-commands on the ``minusma-corpus`` sub-parsers."""
     ls = subparsers.add_parser("ls", help="Label Studio: labeling config, export tasks, import exports, push/pull "
                                           "a server, adjudicate",
@@ -226,12 +221,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     a.add_argument("export", type=Path, help="JSON export with two or more annotators per task")
     a.add_argument("--out", type=Path, required=True, help="adjudication tasks file")
     a.add_argument("--no-kb-check", action="store_true")
-    _corpus_options(a)
+    corpus_options(a, annotations=True)
     a.set_defaults(func=_adjudicate)
     return ls
-
-
-if __name__ == "__main__":  # python -m minusma_corpus.cli_labelstudio ... == minusma-corpus ls ...
-    from .cli import main
-
-    sys.exit(main(["ls", *sys.argv[1:]]))

@@ -213,7 +213,7 @@ class Server:
     new_user: bool = True  # False: an existing data directory, whose user keeps its first password
 
     def client(self):
-        from .labelstudio import connect
+        from .client import connect
 
         return connect(self.url, self.api_key)
 

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from ..fileio import sha256_bytes
 from .clean import CleaningError, clean
-from .records import CleanDocument
 
 DOC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+OUTLET_ACRONYM = re.compile(r"\(([A-Z]{2,10})\)$")  # "Agence France-Presse (AFP)" -> AFP
+
+TEXT_RIGHTS = (
+    "Third-party news text, copyright {holder}. Included (raw and cleaned) for non-commercial research and "
+    "text-and-data mining, with attribution to the outlet; minusma-corpus grants no licence to the text."
+)
+
+
+def text_rights(outlet: str | None) -> str:
+    """The ``rights`` statement of a manifest row (and of the release's LICENSE) for one outlet."""
+    return TEXT_RIGHTS.format(holder=outlet or "its original publisher (the page does not name it)")
+
+
+def outlet_acronym(outlet: str | None) -> str | None:
+    """The acronym an outlet name ends with in brackets, if any."""
+    m = OUTLET_ACRONYM.search(outlet or "")
+    return m.group(1) if m else None
 
 
 class CorpusError(ValueError):
@@ -64,16 +80,6 @@ def read_manifest(path: Path) -> list[ManifestRow]:
     return rows
 
 
-def write_manifest(path: Path, rows: list[ManifestRow]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(r.to_json() + "\n" for r in rows), encoding="utf-8")
-    tmp.replace(path)
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def decode_raw(data: bytes, path: Path) -> str:
     """Strict UTF-8 (a byte-order mark is dropped); anything else is an error naming the file."""
     if not data.strip():
@@ -82,19 +88,6 @@ def decode_raw(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise CorpusError(f"{path}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
-
-
-def load_article(path: Path, row: ManifestRow | None = None) -> tuple[str, CleanDocument]:
-    """Read, check and clean one raw article; returns the decoded raw text and the cleaned document."""
-    data = path.read_bytes()
-    doc = f" (document {row.doc_id})" if row else ""
-    if row is not None and sha256_bytes(data) != row.sha256:
-        raise CorpusError(f"{path}{doc}: sha256 differs from the manifest; raw files are never edited")
-    raw = decode_raw(data, path)
-    try:
-        return raw, clean(raw)
-    except CleaningError as e:
-        raise CorpusError(f"{path}{doc}: {e}") from None
 
 
 def check_raw_dir(raw_dir: Path, rows: list[ManifestRow]) -> None:
@@ -122,11 +115,9 @@ def propose_row(path: Path, language: str | None = None) -> ManifestRow:
     except CleaningError as e:
         raise CorpusError(f"{path}: {e}") from None
     outlet = slug(re.sub(r"\(([A-Z]+)\)$", "", meta.outlet or ""), 1) if meta.outlet else "unknown"
-    acronym = re.search(r"\(([A-Z]{2,10})\)$", meta.outlet or "")
+    acronym = outlet_acronym(meta.outlet)
     if acronym:
-        outlet = acronym.group(1).lower()
+        outlet = acronym.lower()
     doc_id = f"{outlet}-{meta.date or 'undated'}-{slug(meta.title or clean(raw).text[:120], 4)}"
-    from .card import text_rights
-
     return ManifestRow(doc_id, path.name, sha256_bytes(data), meta.outlet, meta.title, meta.authors, meta.date,
                        language, None, text_rights(meta.outlet))

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .release import ProcessedDocument
-from .schema import load_schema
-
-_SPAN = [("start", pa.int32()), ("end", pa.int32())]
-_TEXT_SPAN = pa.struct([*_SPAN, ("text", pa.string())])
+from .. import __version__
+from ..annotations.schema import load_schema
+from ..pipeline.process import ProcessedDocument
+from .text_tables import SPAN
+_TEXT_SPAN = pa.struct([*SPAN, ("text", pa.string())])
 _PROVENANCE = pa.struct([("annotator", pa.string()), ("status", pa.string()), ("schema_version", pa.string()),
                          ("dataset_version", pa.string()), ("created", pa.string())])
 _NORMALIZED = pa.struct([("iso", pa.string()), ("number", pa.float64()), ("unit", pa.string()),
                          ("currency", pa.string()), ("approximate", pa.bool_())])
 
 ENTITIES = pa.schema([
-    ("doc_id", pa.string()), ("mention_id", pa.string()), ("sentence_id", pa.int32()), *_SPAN, ("text", pa.string()),
+    ("doc_id", pa.string()), ("mention_id", pa.string()), ("sentence_id", pa.int32()), *SPAN, ("text", pa.string()),
     ("label", pa.string()), ("entity_id", pa.string()), ("normalized", _NORMALIZED), ("provenance", _PROVENANCE),
 ])
 ENTITY_KB = pa.schema([
@@ -30,7 +30,7 @@ ENTITY_KB = pa.schema([
     ("description", pa.string()), ("documents", pa.list_(pa.string())), ("mentions", pa.int32()),
 ])
 CLAIMS = pa.schema([
-    ("doc_id", pa.string()), ("claim_id", pa.string()), *_SPAN, ("text", pa.string()),
+    ("doc_id", pa.string()), ("claim_id", pa.string()), *SPAN, ("text", pa.string()),
     ("claimer", pa.string()), ("claimer_text", pa.string()), ("cue", _TEXT_SPAN), ("claim_type", pa.string()),
     ("checkworthy", pa.bool_()),
     ("quantity", pa.struct([("number", pa.float64()), ("unit", pa.string()), ("approximate", pa.bool_()),
@@ -87,8 +87,6 @@ class AnnotatedCorpus:
 
 
 def _provenance(a: dict) -> dict:
-    from . import __version__
-
     p = a["provenance"]
     return {"annotator": p["annotator"], "status": p["status"], "schema_version": a["schema_version"],
             "dataset_version": __version__, "created": p["created"]}

@@ -8,14 +8,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .annotations import read_annotation_file, read_json_list
-from .corpus import CorpusError, check_raw_dir, load_article, read_manifest
-from .card import CHECKSUMS, FIGURE, card_markdown, checksums_text, clusters_svg, croissant, license_markdown, sha256_file
-from .release import CONFIGS, ProcessedDocument, tables, write_parquet
-from .release_annotations import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
-from .segment import segment
-from .validate import AnnotationLayout, validate_files
+from .. import __version__
+from ..annotations.layout import AnnotationLayout
+from ..annotations.validate import validate_files
+from ..fileio import sha256_file
+from ..pipeline.corpus import CorpusError
+from ..pipeline.process import ProcessedDocument, process, texts
+from .annotation_tables import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
+from .card import FIGURE, card_markdown, license_markdown
+from .checksums import CHECKSUMS, checksums_text
+from .croissant import croissant
+from .figure import clusters_svg
+from .text_tables import CONFIGS, tables, write_parquet
 
 
 @dataclass(frozen=True)
@@ -25,27 +29,13 @@ class BuildReport:
     rows: dict[str, int]  # config -> rows
 
 
-def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
-    """Read, check, clean and segment every article of the manifest (in manifest order)."""
-    rows = read_manifest(manifest)
-    check_raw_dir(raw_dir, rows)
-    docs = []
-    for row in rows:
-        raw, clean_doc = load_article(raw_dir / row.source_file, row)
-        sentences, tokens = segment(clean_doc.text, clean_doc.paragraphs())
-        docs.append(ProcessedDocument(row, raw, clean_doc, sentences, tokens))
-    return docs
-
-
 def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorpus:
-    """The gold annotations of ``docs``, validated (any problem stops the build)."""
+    """The gold annotations of ``docs``, validated (any problem stops the build); each file is read once."""
     layout = AnnotationLayout(annotations)
-    files = sorted(layout.gold.glob("*.json"))
-    problems = validate_files(files, {d.row.doc_id: d.clean.text for d in docs}, layout)
-    if problems:
-        raise CorpusError("invalid annotations (run `minusma-corpus validate`):\n" + "\n".join(map(str, problems)))
-    gold = {a["doc_id"]: a for a in map(read_annotation_file, files)}
-    return AnnotatedCorpus(docs, gold, read_json_list(layout.kb), read_json_list(layout.clusters))
+    valid = validate_files(layout.gold_files(), texts(docs), layout)
+    if valid.problems:
+        raise CorpusError("invalid annotations (run `minusma-corpus validate`):\n" + "\n".join(map(str, valid.problems)))
+    return AnnotatedCorpus(docs, valid.sets, valid.kb, valid.clusters)
 
 
 def release_date(changelog: Path, version: str) -> str:

@@ -1,34 +1,20 @@
-"""The release's Hub files: dataset card (README.md), licence note, Croissant metadata, figure, checksums.
+"""The release's dataset card (README.md) and licence note, generated from the release tables and the schema.
 
-Everything here is generated from the release tables and the schema; nothing is typed in twice.
+Nothing here is typed in twice: the Hugging Face features come from the Arrow schemas, the label names from
+``schema/schema.yaml``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
-import re
-from pathlib import Path
 
 import pyarrow as pa
 
-from .schema import label_tables, load_schema
+from ..annotations.schema import label_tables, load_schema
 
 PRETTY_NAME = "MINUSMA corpus: press coverage of the 2023 termination of the UN mission in Mali"
-ANNOTATION_LICENSE = "cc-by-4.0"
 ANNOTATION_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
-CHECKSUMS = "SHA256SUMS"
 FIGURE = "figures/claim_clusters.svg"
-
-TEXT_RIGHTS = (
-    "Third-party news text, copyright {holder}. Included (raw and cleaned) for non-commercial research and "
-    "text-and-data mining, with attribution to the outlet; minusma-corpus grants no licence to the text."
-)
-
-
-def text_rights(outlet: str | None) -> str:
-    return TEXT_RIGHTS.format(holder=outlet or "its original publisher (the page does not name it)")
 
 
 def bibtex(version: str) -> str:
@@ -40,6 +26,8 @@ def bibtex(version: str) -> str:
         "  note   = {Release " + version + "; annotations CC BY 4.0; article texts remain with their publishers}",
         "}",
     ])
+
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,168 +219,3 @@ def license_markdown(tables_by_config: dict[str, pa.Table]) -> str:
 
 {rows}
 """
-
-
-# --------------------------------------------------------------------------------------------
-# Figure: claim clusters across outlets
-# --------------------------------------------------------------------------------------------
-
-_COLOURS = {"consistent": "#2e7d32", "conflicting": "#c62828", "different_scope": "#f9a825"}
-
-
-def clusters_svg(tables_by_config: dict[str, pa.Table]) -> str:
-    """A matrix: one row per claim cluster, one column per outlet, a dot per claim coloured by relation."""
-    docs = tables_by_config["documents"].select(["doc_id", "outlet"]).to_pylist()
-    def short(outlet: str | None) -> str:
-        if not outlet:
-            return "(outlet not named)"
-        acronym = re.search(r"\(([A-Z]{2,10})\)$", outlet)
-        return acronym.group(1) if acronym else outlet
-
-    columns = [(d["doc_id"], short(d["outlet"])) for d in docs]
-    clusters = [c for c in tables_by_config["claim_clusters"].to_pylist() if c["members"]]
-    left, top, col_w, row_h = 230, 120, 110, 22
-    width, height = left + col_w * len(columns) + 20, top + row_h * len(clusters) + 60
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="10" y="20" font-size="15" font-weight="bold">Claims across outlets, by cluster</text>']
-    for j, (_doc, outlet) in enumerate(columns):
-        x = left + col_w * j + col_w / 2
-        out.append(f'<text x="{x:.0f}" y="{top - 10}" text-anchor="start" transform="rotate(-30 {x:.0f} {top - 10})">'
-                   f'{html.escape(outlet[:28])}</text>')
-    for i, c in enumerate(clusters):
-        y = top + row_h * i + row_h / 2
-        fill = "#fdecea" if c["has_conflict"] else ("#f5f5f5" if i % 2 else "white")
-        out.append(f'<rect x="0" y="{y - row_h / 2:.0f}" width="{width}" height="{row_h}" fill="{fill}"/>')
-        out.append(f'<text x="10" y="{y + 4:.0f}">{html.escape(c["cluster_id"])}</text>')
-        for j, (doc, _outlet) in enumerate(columns):
-            members = [m for m in c["members"] if m["doc_id"] == doc]
-            for k, m in enumerate(members[:4]):
-                x = left + col_w * j + col_w / 2 + (k - (min(len(members), 4) - 1) / 2) * 12
-                title = html.escape(f"{m['text']} ({m['relation']})")
-                out.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="5" fill="{_COLOURS[m["relation"]]}">'
-                           f'<title>{title}</title></circle>')
-    y = top + row_h * len(clusters) + 30
-    for k, (relation, colour) in enumerate(_COLOURS.items()):
-        x = 10 + k * 160
-        out.append(f'<circle cx="{x + 5}" cy="{y}" r="5" fill="{colour}"/><text x="{x + 15}" y="{y + 4}">{relation}</text>')
-    out.append(f'<text x="{10 + 3 * 160}" y="{y + 4}">(rows shaded red hold a conflict)</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------------------------
-# Croissant (MLCommons) metadata
-# --------------------------------------------------------------------------------------------
-
-_CROISSANT_CONTEXT = {
-    "@language": "en", "@vocab": "https://schema.org/", "citeAs": "cr:citeAs", "column": "cr:column",
-    "conformsTo": "dct:conformsTo", "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/",
-    "data": {"@id": "cr:data", "@type": "@json"}, "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
-    "dct": "http://purl.org/dc/terms/", "equivalentProperty": "cr:equivalentProperty",
-    "examples": {"@id": "cr:examples", "@type": "@json"}, "extract": "cr:extract", "field": "cr:field",
-    "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject", "fileSet": "cr:fileSet", "format": "cr:format",
-    "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset", "jsonPath": "cr:jsonPath", "key": "cr:key",
-    "md5": "cr:md5", "parentField": "cr:parentField", "path": "cr:path", "recordSet": "cr:recordSet",
-    "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated", "replace": "cr:replace",
-    "samplingRate": "cr:samplingRate", "sc": "https://schema.org/", "separator": "cr:separator", "source": "cr:source",
-    "subField": "cr:subField", "transform": "cr:transform",
-}
-
-
-def _croissant_type(arrow_type: pa.DataType) -> str:
-    if pa.types.is_integer(arrow_type):
-        return "sc:Integer"
-    if pa.types.is_floating(arrow_type):
-        return "sc:Float"
-    if pa.types.is_boolean(arrow_type):
-        return "sc:Boolean"
-    return "sc:Text"
-
-
-def _croissant_field(config: str, path: list[str], arrow_type: pa.DataType, column: str) -> dict:
-    field_id = "/".join([config, *path])
-    field: dict = {"@type": "cr:Field", "@id": field_id, "name": path[-1]}
-    is_list = pa.types.is_list(arrow_type)
-    inner = arrow_type.value_type if is_list else arrow_type
-    if is_list:
-        field["cr:isArray"] = True
-        field["cr:arrayShape"] = "-1"
-    source: dict = {"fileObject": {"@id": f"{config}.parquet"}, "extract": {"column": column}}
-    if len(path) > 1:
-        source["transform"] = {"jsonPath": ".".join(path[1:])}
-    if pa.types.is_struct(inner):
-        field["subField"] = [_croissant_field(config, [*path, inner.field(i).name], inner.field(i).type, column)
-                             for i in range(inner.num_fields)]
-    else:
-        field["dataType"] = _croissant_type(inner)
-        field["source"] = source
-    return field
-
-
-def croissant(tables_by_config: dict[str, pa.Table], descriptions: dict[str, str], sha256: dict[str, str],
-              version: str, date_published: str) -> dict:
-    """Croissant JSON-LD of the release. It has no ``url``: the release's address is not known when it is
-    built (the Hub repository is chosen at publication), and none is invented."""
-    return {
-        "@context": _CROISSANT_CONTEXT,
-        "@type": "sc:Dataset",
-        "name": "minusma-corpus",
-        "description": PRETTY_NAME + ". English news articles, cleaned and segmented, with entity, claim and "
-                       "stance annotations.",
-        "conformsTo": "http://mlcommons.org/croissant/1.0",
-        "citeAs": bibtex(version),
-        "license": [ANNOTATION_LICENSE_URL],
-        "version": version,
-        "datePublished": date_published,
-        "inLanguage": "en",
-        "keywords": ["news", "peacekeeping", "Mali", "MINUSMA", "claims", "stance", "entity linking"],
-        "distribution": [
-            {"@type": "cr:FileObject", "@id": f"{name}.parquet", "name": f"{name}.parquet",
-             "contentUrl": f"{name}.parquet", "encodingFormat": "application/x-parquet",
-             "sha256": sha256[f"{name}.parquet"]}
-            for name in tables_by_config
-        ],
-        "recordSet": [
-            {"@type": "cr:RecordSet", "@id": name, "name": name, "description": descriptions[name],
-             "field": [_croissant_field(name, [f.name], f.type, f.name) for f in table.schema]}
-            for name, table in tables_by_config.items()
-        ],
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# Checksums
-# --------------------------------------------------------------------------------------------
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def checksums_text(directory: Path) -> str:
-    """``sha256  relative/path`` for every file of the release but the checksums file itself."""
-    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name != CHECKSUMS)
-    return "".join(f"{sha256_file(p)}  {p.relative_to(directory).as_posix()}\n" for p in files)
-
-
-def verify(directory: Path) -> list[str]:
-    """Problems of a release directory against its ``SHA256SUMS`` (an empty list means intact)."""
-    listing = directory / CHECKSUMS
-    if not listing.is_file():
-        return [f"{listing}: missing"]
-    expected = {}
-    for line in listing.read_text().splitlines():
-        digest, _, name = line.partition("  ")
-        expected[name] = digest
-    problems = []
-    for name, digest in expected.items():
-        path = directory / name
-        if not path.is_file():
-            problems.append(f"{name}: missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{name}: sha256 differs from {CHECKSUMS}")
-    present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file() and p.name != CHECKSUMS}
-    problems += [f"{name}: not listed in {CHECKSUMS}" for name in sorted(present - set(expected))]
-    return problems

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ..annotations.schema import load_schema
+from ..fileio import replace_between
+
 BEGIN = "<!-- BEGIN STATS (minusma-corpus stats) -->"
 END = "<!-- END STATS -->"
 
@@ -22,8 +25,6 @@ def _table(header: list[str], rows: list[list]) -> str:
 
 def stats_markdown(release: Path) -> str:
     import pyarrow.parquet as pq
-
-    from .schema import load_schema
 
     schema = load_schema()
     t = {name: pq.read_table(release / f"{name}.parquet").to_pylist()
@@ -82,6 +83,4 @@ def stats_markdown(release: Path) -> str:
 
 
 def replace_block(markdown: str, block: str, begin: str = BEGIN, end: str = END) -> str:
-    head, rest = markdown.split(begin, 1)
-    _old, tail = rest.split(end, 1)
-    return f"{head}{begin}\n\n{block}\n{end}{tail}"
+    return replace_between(markdown, begin, end, f"\n\n{block}\n")

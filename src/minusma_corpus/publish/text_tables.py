@@ -1,23 +1,21 @@
-"""The release: one Arrow table per config, written as Parquet, and the dataset card that describes them.
+"""The release's text configs (documents, sentences, tokens): one Arrow table each, written as Parquet.
 
 The Arrow schemas below are the one declaration of the release's columns; the Hugging Face features in
-the card's ``dataset_info`` and the Croissant fields are derived from them (``card.py``).
+the card's ``dataset_info`` and the Croissant fields are derived from them (``card.py``, ``croissant.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from .corpus import ManifestRow
-from .records import CleanDocument, Sentence, Token
+from ..pipeline.process import ProcessedDocument
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-_SPAN = [("start", pa.int32()), ("end", pa.int32())]
+SPAN = [("start", pa.int32()), ("end", pa.int32())]
 _RAW_SPAN = [("raw_start", pa.int32()), ("raw_end", pa.int32())]
 
 DOCUMENTS = pa.schema(
@@ -33,7 +31,7 @@ DOCUMENTS = pa.schema(
         ("title", pa.string()),
         ("authors", pa.list_(pa.string())),
         ("text", pa.string()),
-        ("blocks", pa.list_(pa.struct([("type", pa.string()), *_SPAN, *_RAW_SPAN]))),
+        ("blocks", pa.list_(pa.struct([("type", pa.string()), *SPAN, *_RAW_SPAN]))),
         # The page's metadata beyond title, authors, date and outlet (one nesting level, so that every
         # column reads the same in pandas, datasets and Croissant tools).
         ("dateline", pa.string()),
@@ -42,19 +40,19 @@ DOCUMENTS = pa.schema(
         ("corrections", pa.list_(pa.string())),
         ("author_bios", pa.list_(pa.string())),
         ("furniture", pa.list_(pa.struct([("kind", pa.string()), *_RAW_SPAN, ("text", pa.string())]))),
-        ("offset_map", pa.list_(pa.struct([*_SPAN, *_RAW_SPAN]))),
+        ("offset_map", pa.list_(pa.struct([*SPAN, *_RAW_SPAN]))),
         ("raw_text", pa.string()),
     ]
 )
 SENTENCES = pa.schema(
-    [("doc_id", pa.string()), ("sentence_id", pa.int32()), ("paragraph", pa.int32()), *_SPAN, ("text", pa.string())]
+    [("doc_id", pa.string()), ("sentence_id", pa.int32()), ("paragraph", pa.int32()), *SPAN, ("text", pa.string())]
 )
 TOKENS = pa.schema(
     [
         ("doc_id", pa.string()),
         ("sentence_id", pa.int32()),
         ("token_id", pa.int32()),
-        *_SPAN,
+        *SPAN,
         ("text", pa.string()),
     ]
 )
@@ -65,17 +63,6 @@ CONFIGS: dict[str, tuple[pa.Schema, str]] = {
     "sentences": (SENTENCES, "one row per sentence, with its paragraph (block) index and offsets into the document text"),
     "tokens": (TOKENS, "one row per token, with its sentence and offsets into the document text"),
 }
-
-
-@dataclass(frozen=True)
-class ProcessedDocument:
-    """Everything the release holds about one article."""
-
-    row: ManifestRow
-    raw: str
-    clean: CleanDocument
-    sentences: list[Sentence]
-    tokens: list[Token]
 
 
 def _spans(items, *names):

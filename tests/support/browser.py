@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from minusma_corpus.explore.chromium import find_chromium
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
          "--disable-extensions", "--mute-audio"]
@@ -31,15 +33,6 @@ APT_PACKAGES = ["chromium"]  # Debian's; chromium-driver is not needed (CDP over
 
 class BrowserUnavailable(RuntimeError):
     pass
-
-
-def find_chromium() -> str | None:
-    if os.environ.get("MINUSMA_CHROMIUM"):
-        return os.environ["MINUSMA_CHROMIUM"]
-    for name in ("chromium", "chromium-browser"):
-        if found := shutil.which(name):
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
 def ensure_chromium() -> str:

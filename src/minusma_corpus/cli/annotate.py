@@ -1,0 +1,175 @@
+"""Commands on annotation files: `validate`, `draft`, `agreement`, `preannotate`, `reanchor`, `schema`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .options import corpus_options, corpus_texts
+from ..pipeline.corpus import CorpusError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ..annotations.layout import AnnotationLayout
+    from ..annotations.validate import validate_files
+
+    layout = AnnotationLayout(args.annotations)
+    files = args.files or layout.gold_files()
+    problems = validate_files(files, corpus_texts(args), layout).problems
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"{len(files)} annotation files, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    import json
+
+    from ..annotations.fileformat import write_annotation_file
+    from ..annotations.authoring import from_draft
+
+    draft = json.loads(args.draft.read_text(encoding="utf-8"))
+    texts = corpus_texts(args)
+    if draft.get("doc_id") not in texts:
+        raise CorpusError(f"{args.draft}: unknown doc_id {draft.get('doc_id')!r}")
+    data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
+    out = args.out / f"{draft['doc_id']}.json"
+    write_annotation_file(out, data)
+    print(f"wrote {out}: {len(data['mentions'])} mentions, {len(data['claims'])} claims, {len(data['stances'])} stances")
+    return 0
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from ..annotations.agreement import agreement
+    from ..annotations.layout import read_sets
+
+    sets_a, sets_b = read_sets(args.a), read_sets(args.b)
+    result = agreement(sets_a, sets_b)
+    if not result.documents:
+        raise CorpusError(f"{args.a} and {args.b} share no document")
+    if args.json:
+        print(json.dumps({"documents": result.documents, **{k: v for k, v in result.rows()}}, ensure_ascii=False, indent=1))
+    else:
+        print(result.report())
+    if args.diff:
+        from ..annotations.agreement import disagreements
+
+        for doc in result.documents:
+            print(f"\n## {doc}")
+            print("\n".join(disagreements(sets_a[doc], sets_b[doc])) or "(no differences)")
+    return 0
+
+
+def _preannotate(args: argparse.Namespace) -> int:
+    from ..annotations.fileformat import write_annotation_file
+    from ..annotations.layout import AnnotationLayout, read_sets
+    from ..annotations.preannotate import evaluate_leave_one_out, evaluation_table, gazetteer_from_kb, preannotate
+    from ..pipeline.process import process
+
+    nlp = None
+    if args.spacy:
+        import spacy
+
+        nlp = spacy.load(args.spacy)  # an installed pipeline package or a path; never downloaded
+    docs = {d.row.doc_id: d for d in process(args.raw, args.manifest)}
+    if args.evaluate:
+        gold = read_sets(AnnotationLayout(args.annotations).gold)
+        counts = evaluate_leave_one_out({k: d.clean.text for k, d in docs.items()}, gold,
+                                        {k: d.row.date for k, d in docs.items()}, nlp=nlp)
+        print(evaluation_table(counts))
+        return 0
+    if not args.doc_ids:
+        raise CorpusError("name the documents to pre-annotate (doc ids of the manifest), or use --evaluate")
+    gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
+    for doc_id in args.doc_ids:
+        if doc_id not in docs:
+            raise CorpusError(f"unknown doc_id {doc_id!r} (add the article to corpus/manifest.jsonl first)")
+        d = docs[doc_id]
+        data = preannotate(doc_id, d.clean.text, gazetteer, d.row.date, nlp=nlp)
+        out = args.out / f"{doc_id}.json"
+        write_annotation_file(out, data)
+        print(f"wrote {out}: {len(data['mentions'])} predicted mentions")
+    return 0
+
+
+def _reanchor(args: argparse.Namespace) -> int:
+    from ..annotations.anchor import reanchor
+    from ..annotations.fileformat import read_annotation_file, write_annotation_file
+    from ..annotations.layout import AnnotationLayout
+    from ..fileio import text_sha256
+
+    texts = corpus_texts(args)
+    files = args.files or AnnotationLayout(args.annotations).gold_files()
+    moved = {}
+    for path in files:  # all or nothing: every file is re-anchored before any is written
+        data = read_annotation_file(path)
+        text = texts[data["doc_id"]]
+        if data["text_sha256"] != text_sha256(text):
+            moved[path] = reanchor(data, text)
+    for path, data in moved.items():
+        write_annotation_file(path, data)
+        print(f"re-anchored {path}")
+    print(f"{len(files)} files, {len(moved)} re-anchored")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from ..fileio import write_atomic
+    from ..annotations.schema import generated_files, json_schema_text, label_tables
+
+    if args.write:
+        for path, content in generated_files(args.dir).items():
+            write_atomic(path, content)
+            print(f"wrote {path}")
+    elif args.tables:
+        print(label_tables())
+    else:
+        print(json_schema_text(), end="")
+    return 0
+
+
+def add_parsers(sub) -> None:
+    """Register the commands of this group on the ``minusma-corpus`` sub-parsers."""
+    v = sub.add_parser("validate", help="check annotation files: JSON Schema, spans against the text, ids against the KB")
+    v.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
+    corpus_options(v, annotations=True)
+    v.set_defaults(func=_validate)
+
+    d = sub.add_parser("draft", help="turn a quote-based authoring draft into an annotation file")
+    d.add_argument("draft", type=Path)
+    d.add_argument("--out", type=Path, default=Path("annotations/gold"), help="output directory (default: annotations/gold)")
+    d.add_argument("--annotator", required=True, help="who made the annotations (provenance)")
+    d.add_argument("--method", required=True, help="how they were made (provenance)")
+    d.add_argument("--status", choices=["gold", "predicted"], default="gold")
+    d.add_argument("--created", default=None, help="ISO date (default: today)")
+    corpus_options(d)
+    d.set_defaults(func=_draft)
+
+    ag = sub.add_parser("agreement", help="per-layer agreement between two annotation sets (files or directories)")
+    ag.add_argument("a", type=Path)
+    ag.add_argument("b", type=Path)
+    ag.add_argument("--json", action="store_true")
+    ag.add_argument("--diff", action="store_true", help="also list every disagreement, for adjudication")
+    ag.set_defaults(func=_agreement)
+
+    pa_ = sub.add_parser("preannotate", help="propose entity mentions (gazetteer + rules [+ spaCy]) for articles without gold")
+    pa_.add_argument("doc_ids", nargs="*", help="documents of the manifest to pre-annotate")
+    pa_.add_argument("--out", type=Path, default=Path("annotations/predicted"), help="default: annotations/predicted")
+    pa_.add_argument("--spacy", default=None, help="an installed spaCy pipeline (name or path) to add its entities")
+    pa_.add_argument("--evaluate", action="store_true", help="leave-one-document-out precision/recall against the gold")
+    corpus_options(pa_, annotations=True)
+    pa_.set_defaults(func=_preannotate)
+
+    ra = sub.add_parser("reanchor", help="move annotations onto a changed cleaned text by their quotes (all or nothing)")
+    ra.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
+    corpus_options(ra, annotations=True)
+    ra.set_defaults(func=_reanchor)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of annotation files (or --tables), or --write the generated files")
+    sc.add_argument("--tables", action="store_true", help="print the label tables of the guidelines (Markdown)")
+    sc.add_argument("--write", action="store_true", help="regenerate schema/annotation.schema.json and the guidelines' tables")
+    sc.add_argument("--dir", type=Path, default=Path("schema"), help="schema directory (default: schema)")
+    sc.set_defaults(func=_schema)

@@ -1,0 +1,63 @@
+"""`minusma-corpus build`, `stats` and `verify`: the release."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .options import corpus_options
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ..publish.build import build
+
+    report = build(args.raw, args.manifest, args.out, args.annotations, args.changelog)
+    print(f"wrote {report.out_dir}")
+    for name, size in report.files.items():
+        print(f"  {name:20} {size:>9,} bytes")
+    print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in report.rows.items()))
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from ..fileio import write_atomic
+    from ..publish.stats import replace_block, stats_markdown
+
+    block = stats_markdown(args.release)
+    if args.write:
+        write_atomic(args.write, replace_block(args.write.read_text(encoding="utf-8"), block))
+        print(f"updated {args.write}")
+    else:
+        print(block, end="")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from ..api import release_dir
+    from ..publish.checksums import verify
+
+    directory = args.release or release_dir()
+    problems = verify(directory)
+    for p in problems:
+        print(f"{directory}: {p}", file=sys.stderr)
+    print(f"{directory}: {'FAILED' if problems else 'OK'} ({len(problems)} problems)")
+    return 1 if problems else 0
+
+
+def add_parsers(sub) -> None:
+    """Register the commands of this group on the ``minusma-corpus`` sub-parsers."""
+    b = sub.add_parser("build", help="build the release (Parquet + dataset card) from the raw corpus, offline")
+    corpus_options(b, annotations=True)
+    b.add_argument("--out", type=Path, default=Path("corpus/release"), help="release directory (default: corpus/release)")
+    b.add_argument("--changelog", type=Path, default=Path("CHANGELOG.md"), help="dates the release (default: CHANGELOG.md)")
+    b.set_defaults(func=_build)
+
+    st = sub.add_parser("stats", help="corpus figures (Markdown) of a release, as in DATACARD.md")
+    st.add_argument("--release", type=Path, default=Path("corpus/release"), help="default: corpus/release")
+    st.add_argument("--write", type=Path, default=None, help="replace the stats block of this file (e.g. DATACARD.md)")
+    st.set_defaults(func=_stats)
+
+    ve = sub.add_parser("verify", help="check a release directory (default: the installed one) against its SHA256SUMS")
+    ve.add_argument("release", type=Path, nargs="?", default=None)
+    ve.set_defaults(func=_verify)

@@ -1,0 +1,100 @@
+"""The one entry point to cleaned, segmented documents: raw article + manifest row -> ``ProcessedDocument``.
+
+``process_article`` handles one document (pure: no I/O), so that a distributed engine can map it over
+documents; ``process`` reads a raw directory and its manifest and applies it to every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .clean import CleaningError, clean
+from .corpus import CorpusError, ManifestRow, check_raw_dir, decode_raw, read_manifest
+from .records import CleanDocument, Sentence, Token
+from .segment import segment
+from ..fileio import sha256_bytes
+
+
+@dataclass(frozen=True)
+class ProcessedDocument:
+    """Everything the pipeline knows about one article."""
+
+    row: ManifestRow
+    raw: str
+    clean: CleanDocument
+    sentences: list[Sentence]
+    tokens: list[Token]
+
+    @property
+    def doc_id(self) -> str:
+        return self.row.doc_id
+
+    @property
+    def text(self) -> str:
+        return self.clean.text
+
+    def document(self) -> Document:
+        """This document as plain data, for the explorer and Label Studio."""
+        row, meta = self.row, self.clean.metadata
+        return Document(row.doc_id, self.clean.text, row.outlet, row.date, row.title, self.raw,
+                        tuple(asdict(b) for b in self.clean.blocks), tuple(asdict(f) for f in self.clean.furniture),
+                        asdict(meta), row.url, row.language)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One processed article as plain data (what the explorer shows and Label Studio tasks carry)."""
+
+    doc_id: str
+    text: str  # the cleaned text, which annotation offsets point into
+    outlet: str | None = None
+    date: str | None = None
+    title: str | None = None
+    raw: str = ""  # the decoded raw article
+    blocks: tuple[dict, ...] = ()  # {type, start, end, raw_start, raw_end}
+    furniture: tuple[dict, ...] = ()  # {kind, raw_start, raw_end, text}
+    metadata: dict = field(default_factory=dict, hash=False)  # DocumentMetadata as a dict
+    url: str | None = None
+    language: str | None = None
+
+    @property
+    def meta(self) -> dict:
+        """The manifest metadata a Label Studio task shows."""
+        return {"title": self.title, "outlet": self.outlet, "date": self.date, "url": self.url, "language": self.language}
+
+    @property
+    def display_title(self) -> str:
+        first_line = self.text.strip().split("\n", 1)[0][:90]
+        return self.title or self.metadata.get("title") or first_line or self.doc_id
+
+
+def process_article(raw_text: str, row: ManifestRow) -> ProcessedDocument:
+    """Clean and segment one raw article (already decoded); a cleaning failure names the document."""
+    try:
+        clean_doc = clean(raw_text)
+    except CleaningError as e:
+        raise CorpusError(f"{row.source_file} (document {row.doc_id}): {e}") from None
+    sentences, tokens = segment(clean_doc.text, clean_doc.paragraphs())
+    return ProcessedDocument(row, raw_text, clean_doc, sentences, tokens)
+
+
+def read_article(raw_dir: Path, row: ManifestRow) -> str:
+    """The decoded raw text of ``row``, checked against the manifest's sha256."""
+    path = raw_dir / row.source_file
+    data = path.read_bytes()
+    if sha256_bytes(data) != row.sha256:
+        raise CorpusError(f"{path} (document {row.doc_id}): sha256 differs from the manifest; raw files are never edited")
+    return decode_raw(data, path)
+
+
+def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
+    """Read, check, clean and segment every article of the manifest (in manifest order)."""
+    rows = read_manifest(manifest)
+    check_raw_dir(raw_dir, rows)
+    return [process_article(read_article(raw_dir, row), row) for row in rows]
+
+
+def texts(docs: list[ProcessedDocument]) -> dict[str, str]:
+    """doc_id -> cleaned text."""
+    return {d.doc_id: d.text for d in docs}
