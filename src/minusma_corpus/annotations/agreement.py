@@ -66,17 +66,18 @@ class CategoricalScore:
 
     @property
     def krippendorff_alpha(self) -> float:
-        """Nominal α for two coders: 1 - D_o / D_e over the coincidence matrix."""
+        """Nominal α for two coders (the ``krippendorff`` package); 1.0 when only one category occurs."""
         if not self.n:
             return float("nan")
-        values = Counter()
-        for a, b in self.pairs:
-            values[a] += 1
-            values[b] += 1
-        total = 2 * self.n
-        disagree_observed = sum(a != b for a, b in self.pairs) * 2 / total
-        disagree_expected = (total * total - sum(v * v for v in values.values())) / (total * (total - 1))
-        return 1.0 if disagree_expected == 0 else 1 - disagree_observed / disagree_expected
+        categories = sorted({v for pair in self.pairs for v in pair})
+        if len(categories) < 2:
+            return 1.0
+        import krippendorff
+        import numpy as np
+
+        code = {c: i for i, c in enumerate(categories)}
+        data = np.array([[code[a] for a, _ in self.pairs], [code[b] for _, b in self.pairs]], dtype=float)
+        return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 def match_one_to_one(spans_a, spans_b, same) -> list[tuple[dict, dict]]:

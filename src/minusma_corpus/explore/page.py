@@ -54,23 +54,24 @@ class Site:
         return esc(self.party(pid, text))
 
     def entity_link(self, eid: str | None, root: str) -> str:
-        if eid is None:
-            return ""
-        if eid in self.entities:
-            return f'<a href="{esc(root + entity_page(eid))}">{esc(self.entities[eid]["name"])}</a>'
-        return f'{esc(eid)} <span class="badge conflict">not in the KB</span>'
+        if eid not in self.entities:
+            return _unknown(eid, "not in the KB")
+        return f'<a href="{esc(root + entity_page(eid))}">{esc(self.entities[eid]["name"])}</a>'
 
     def cluster_link(self, cid: str | None, root: str) -> str:
-        if cid is None:
-            return ""
-        if cid in self.cluster_ids:
-            return f'<a href="{esc(root)}claims.html#{esc(cluster_anchor(cid))}">{esc(cid)}</a>'
-        return f'{esc(cid)} <span class="badge conflict">unknown cluster</span>'
+        if cid not in self.cluster_ids:
+            return _unknown(cid, "unknown cluster")
+        return f'<a href="{esc(root)}claims.html#{esc(cluster_anchor(cid))}">{esc(cid)}</a>'
 
     def set_names(self) -> str:
         if self.b is None:
             return f"annotations: {self.a.name}"
         return f"A: {self.a.name} · B: {self.b.name}"
+
+
+def _unknown(key: str | None, what: str) -> str:
+    """An id that the KB or the cluster list lacks, flagged (nothing for no id)."""
+    return "" if key is None else f'{esc(key)} <span class="badge conflict">{what}</span>'
 
 
 def badge_span(text: str, cls: str) -> str:

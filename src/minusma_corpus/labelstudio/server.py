@@ -36,6 +36,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,15 +85,10 @@ def ensure_installed(version: str = LABEL_STUDIO_VERSION, python: str | None = N
     if it is not there yet."""
     target = venv_dir(version)
     exe = executable(version)
-    if (target / ".complete").exists() and exe.exists():
-        return exe
-    with _locked(cache_dir() / f".label-studio-{version}.lock"):
-        if (target / ".complete").exists() and exe.exists():
-            return exe
-        _log(f"installing label-studio {version} into {target} (once; about a minute)")
-        t0 = time.perf_counter()
+
+    def install() -> None:
+        # built at its final path (a venv cannot be moved); complete once the marker file is written
         try:
-            # built at its final path (a venv cannot be moved); complete once the marker file is written
             shutil.rmtree(target, ignore_errors=True)
             subprocess.run([python or _base_python(), "-m", "venv", str(target)], check=True)
             pip = [str(target / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
@@ -106,8 +102,24 @@ def ensure_installed(version: str = LABEL_STUDIO_VERSION, python: str | None = N
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
-        _log(f"installed label-studio {version} in {time.perf_counter() - t0:.0f} s")
+
+    _once(lambda: (target / ".complete").exists() and exe.exists(), cache_dir() / f".label-studio-{version}.lock",
+          install, f"installing label-studio {version} into {target} (once; about a minute)",
+          f"installed label-studio {version}")
     return exe
+
+
+def _once(done: Callable[[], bool], lock: Path, make: Callable[[], None], starting: str, finished: str) -> None:
+    """``make()`` unless ``done()``, under a lock file, so that concurrent processes wait for each other."""
+    if done():
+        return
+    with _locked(lock):
+        if done():
+            return
+        _log(starting)
+        t0 = time.perf_counter()
+        make()
+        _log(f"{finished} in {time.perf_counter() - t0:.0f} s")
 
 
 def _base_python() -> str:
@@ -144,13 +156,8 @@ def ensure_template(version: str = LABEL_STUDIO_VERSION) -> Path:
     """A migrated data directory without any user or secret, copied by every start."""
     exe = ensure_installed(version)
     template = cache_dir() / f"label-studio-{version}-template"
-    if (template / ".complete").exists():
-        return template
-    with _locked(cache_dir() / f".label-studio-{version}-template.lock"):
-        if (template / ".complete").exists():
-            return template
-        _log("initialising a template data directory (database migrations, once; about 40 s)")
-        t0 = time.perf_counter()
+
+    def initialise() -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".label-studio-{version}-template-", dir=cache_dir()))
         try:
             env = server_env(staging, username="", password="", token="")
@@ -167,7 +174,9 @@ def ensure_template(version: str = LABEL_STUDIO_VERSION) -> Path:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        _log(f"template ready in {time.perf_counter() - t0:.0f} s")
+
+    _once(lambda: (template / ".complete").exists(), cache_dir() / f".label-studio-{version}-template.lock",
+          initialise, "initialising a template data directory (database migrations, once; about 40 s)", "template ready")
     return template
 
 

@@ -25,7 +25,7 @@ def clusters_svg(tables_by_config: dict[str, pa.Table]) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="10" y="20" font-size="15" font-weight="bold">Claims across outlets, by cluster</text>']
+           '<text x="10" y="20" font-size="15" font-weight="bold">Claims across outlets, by cluster</text>']
     for j, (_doc, outlet) in enumerate(columns):
         x = left + col_w * j + col_w / 2
         out.append(f'<text x="{x:.0f}" y="{top - 10}" text-anchor="start" transform="rotate(-30 {x:.0f} {top - 10})">'
