@@ -1,5 +1,5 @@
 """The corpus explorer (`minusma-corpus explore`): static HTML views of an annotation set or of the diff
-of two, checked as HTML here and in headless Chromium (tests/browser.py) below."""
+of two, checked as HTML here and in headless Chromium (tests/support/browser.py) below."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The Hub release: card metadata, Croissant, and the user path `datasets.load_dataset("<org>/<name>", config)`
-against a Hub served on 127.0.0.1 (a minimal documented double, tests/hub_double.py) — offline."""
+against a Hub served on 127.0.0.1 (a minimal documented double, tests/support/hub_double.py) — offline."""
 
 import itertools
 import os

@@ -312,7 +312,7 @@ def test_label_studio_frontend_uses_code_point_offsets(server, client, kb):
     """In the real Label Studio UI: the regions of the Unicode document are shown where they belong and the
     frontend serialises them unchanged; a region drawn with the mouse after flags, emoji, mathematical letters,
     a combining accent and \\r\\n gets Python code-point offsets; and the annotator's submission imports."""
-    from support.browser import Browser  # tests/browser.py: headless Chromium over CDP (Debian's package if missing)
+    from support.browser import Browser  # tests/support/browser.py: headless Chromium over CDP (Debian's package if missing)
 
     raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
     doc, data = ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]

@@ -1,6 +1,6 @@
 """The annotation schema: loaded from ``schema/schema.yaml`` (the one source of truth), and everything
-generated from it: the JSON Schema of annotation files, label tables for the guidelines, and the
-class-label names of the release's features."""
+generated from it here: the JSON Schema of annotation files and the label tables of the guidelines
+(``publish.annotation_tables.class_labels`` takes the release's class-label names from it too)."""
 
 from __future__ import annotations
 
