@@ -215,9 +215,13 @@ def disagreements(a: dict, b: dict) -> list[str]:
             out.append(f"claim {x['id']}/{y['id']} {x['exact'][:70]!r}: " + "; ".join(diffs))
     out += [f"claim only in {side}: {x['id']} {x['exact'][:90]!r} ({x['claimer']}, {x['claim_type']})"
             for side, x in _unpaired(a, b, paired["claims"], "claims")]
-    stance_lines = [(stance_key(x), f"stance {stance_key(x)[0]} -> {stance_key(x)[1]}: A {x['polarity']}  B {y['polarity']}")
+    def arrow(s: dict) -> str:
+        holder, target = stance_key(s)
+        return f"{holder} -> {target}"
+
+    stance_lines = [(stance_key(x), f"stance {arrow(x)}: A {x['polarity']}  B {y['polarity']}")
                     for x, y in paired["stances"] if x["polarity"] != y["polarity"]]
-    stance_lines += [(stance_key(x), f"stance only in {side}: {stance_key(x)[0]} -> {stance_key(x)[1]}: {x['polarity']}")
+    stance_lines += [(stance_key(x), f"stance only in {side}: {arrow(x)}: {x['polarity']}")
                      for side, x in _unpaired(a, b, paired["stances"], "stances")]
     out += [line for _key, line in sorted(stance_lines, key=lambda kl: kl[0])]
     if (a.get("document_stance") or {}).get("polarity") != (b.get("document_stance") or {}).get("polarity"):

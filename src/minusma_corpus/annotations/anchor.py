@@ -19,9 +19,24 @@ class AnchorError(ValueError):
     """A quote that cannot be placed in the text (absent or ambiguous)."""
 
 
+def fits(text: str, start: Any, end: Any) -> bool:
+    """``start``-``end`` are offsets of a non-empty span of ``text``."""
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+
+
+def span_problem(text: str, start: Any, end: Any, exact: Any, width: int = 40) -> str | None:
+    """Why the span ``start``-``end`` with quote ``exact`` does not sit on ``text`` (None when it does): the one
+    "span fits the text" check of validation, export and the explorer."""
+    if not fits(text, start, end):
+        return f"span {start}-{end} is outside the text (length {len(text)})"
+    if text[start:end] != exact:
+        return f"exact {str(exact)[:width]!r} differs from the text at {start}-{end}: {text[start:end][:width]!r}"
+    return None
+
+
 def selector(text: str, start: int, end: int) -> dict[str, Any]:
     """The span ``text[start:end]`` as offsets plus quote selector."""
-    if not 0 <= start < end <= len(text):
+    if not fits(text, start, end):
         raise AnchorError(f"span {start}-{end} is outside the text (length {len(text)}) or empty")
     return {
         "start": start,

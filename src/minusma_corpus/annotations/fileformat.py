@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..fileio import text_sha256, write_atomic
-from .anchor import CONTEXT
+from .anchor import CONTEXT, span_problem
 from .schema import Schema, SchemaVersionError, json_schema, load_schema, parse_version
 
 # A migration takes a file of version K to the next version; keys are the versions they read.
@@ -162,10 +162,8 @@ def check(data: dict, text: str, kb: list[dict], clusters: list[dict], file: str
 
     def check_span(aid, span):
         s, e = span["start"], span["end"]
-        if not 0 <= s < e <= len(text):
-            return problem(aid, f"span {s}-{e} is outside the text (length {len(text)})")
-        if text[s:e] != span["exact"]:
-            return problem(aid, f"exact {span['exact'][:40]!r} differs from the text at {s}-{e}: {text[s:e][:40]!r}")
+        if reason := span_problem(text, s, e, span["exact"]):
+            return problem(aid, reason)
         if span["prefix"] != text[max(0, s - CONTEXT):s] or span["suffix"] != text[e:e + CONTEXT]:
             problem(aid, "prefix/suffix differ from the text around the span")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..annotations.anchor import fits, span_problem
 from ..pipeline.process import Document
-from .fmt import asset, cluster_anchor, csp_hash, entity_page, esc, html_attrs, label_class, normalized_text, page_css, quantity_text, token
+from .fmt import (asset, cluster_anchor, csp_hash, entity_page, esc, html_attrs, label_class, normalized_text, page_css,
+                  quantity_text, token)
 from .items import Item, diff_items, single_items
 from .markup import Mark
 from .model import AnnotationSet, SIDE_NAMES, STATUS_TEXT
@@ -137,12 +139,12 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
 
     def span_mark(span, kind, key, cls, *, label_for: str, attrs=(), first=(), last=(), family=""):
         s, e = span["start"], span["end"]
-        if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
-            problems.append(f"{label_for}: span {s}-{e} is outside the text (length {len(text)}); not shown")
+        reason = span_problem(text, s, e, span.get("exact"), width=60)
+        if not fits(text, s, e):
+            problems.append(f"{label_for}: {reason}; not shown")
             return
-        if text[s:e] != span.get("exact"):
-            problems.append(f"{label_for}: exact {str(span.get('exact'))[:60]!r} differs from the text at {s}-{e}: "
-                            f"{text[s:e][:60]!r}")
+        if reason:
+            problems.append(f"{label_for}: {reason}")
             cls += " bad"
         marks.append(Mark(s, e, kind, key, cls, tuple(attrs), (("id", f"t-{key}"), *first), tuple(last), family))
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ..annotations.anchor import spans_of
+from ..annotations.anchor import span_problem, spans_of
 from ..annotations.schema import Schema, load_schema
 from ..fileio import text_sha256
 from ..pipeline.process import Document
@@ -114,7 +114,7 @@ def _span_problems(data: dict, text: str) -> list[str]:
     out = []
     for where, span in spans_of(data):
         s, e = span["start"], span["end"]
-        if not (0 <= s < e <= len(text)) or text[s:e] != span["exact"]:
+        if span_problem(text, s, e, span["exact"]):
             out.append(f"document {data['doc_id']}, annotation {where}: span {s}-{e} {span['exact'][:40]!r} is not "
                        "the text at its offsets (run `minusma-corpus reanchor` first)")
     return out

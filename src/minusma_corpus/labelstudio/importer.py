@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..annotations.fileformat import AnnotationError, check, dumps_annotation, schema_problems
-from ..annotations.anchor import selector
+from ..annotations.anchor import fits, selector
 from ..annotations.schema import Schema, load_schema
 from ..fileio import text_sha256
 from .config import schema_choices
@@ -199,7 +199,7 @@ def _read_region(parts: _Result, item: dict, rid: str | None, control: str, valu
     if got[0] not in labels:
         return where(rid, f"unknown label {got[0]!r} in {control!r} (schema {s.version} labels: {', '.join(labels)})")
     start, end, quote = value.get("start"), value.get("end"), value.get("text")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+    if not fits(text, start, end):
         return where(rid, f"span {start}-{end} is outside the text (length {len(text)}) or empty")
     if quote != text[start:end]:
         return where(rid, f"region text {str(quote)[:50]!r} differs from the text at {start}-{end}: "
