@@ -10,13 +10,7 @@ Public API::
     release_dir() -> pathlib.Path          # where the packaged release lives
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("minusma-corpus")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
-
+from .version import __version__
 from .api import CONFIG_NAMES, load, load_dataset, release_dir
 from .pipeline.clean import CleaningError, clean
 from .pipeline.records import Block, CleanDocument, DocumentMetadata

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .. import __version__
+from ..version import __version__
 from ..annotations.schema import load_schema
 from ..pipeline.process import ProcessedDocument
 from .text_tables import SPAN

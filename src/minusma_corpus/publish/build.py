@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..annotations.layout import AnnotationLayout
 from ..annotations.validate import validate_files
 from ..fileio import sha256_file
