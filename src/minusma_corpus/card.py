@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from .safepath import CHECKSUMS, STAGING_MARK, UnsafePathError, inside
 from .schema import label_tables, load_schema
 
 PRETTY_NAME = "MINUSMA corpus: press coverage of the 2023 termination of the UN mission in Mali"
 ANNOTATION_LICENSE = "cc-by-4.0"
 ANNOTATION_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
-CHECKSUMS = "SHA256SUMS"
 FIGURE = "figures/claim_clusters.svg"
 
 TEXT_RIGHTS = (
@@ -373,22 +373,31 @@ def sha256_file(path: Path) -> str:
 
 def checksums_text(directory: Path) -> str:
     """``sha256  relative/path`` for every file of the release but the checksums file itself."""
-    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name != CHECKSUMS)
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, STAGING_MARK))
     return "".join(f"{sha256_file(p)}  {p.relative_to(directory).as_posix()}\n" for p in files)
 
 
 def verify(directory: Path) -> list[str]:
-    """Problems of a release directory against its ``SHA256SUMS`` (an empty list means intact)."""
+    """Problems of a release directory against its ``SHA256SUMS`` (an empty list means intact). A listed
+    name that is not a relative path inside the directory is a problem, never followed."""
     listing = directory / CHECKSUMS
     if not listing.is_file():
         return [f"{listing}: missing"]
-    expected = {}
-    for line in listing.read_text().splitlines():
-        digest, _, name = line.partition("  ")
-        expected[name] = digest
-    problems = []
-    for name, digest in expected.items():
-        path = directory / name
+    try:
+        lines = listing.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        return [f"{listing}: unreadable ({e}); rebuild the release or restore the file"]
+    expected, problems = {}, []
+    for number, line in enumerate(lines, 1):
+        digest, sep, name = line.partition("  ")
+        if not sep or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            problems.append(f"{listing}:{number}: not a 'sha256  path' line")
+            continue
+        try:
+            expected[name] = (inside(directory, name, f"{CHECKSUMS} entry"), digest)
+        except UnsafePathError as e:
+            problems.append(f"{listing}:{number}: {e}")
+    for name, (path, digest) in expected.items():
         if not path.is_file():
             problems.append(f"{name}: missing")
         elif sha256_file(path) != digest:

@@ -13,6 +13,8 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     report = build(args.raw, args.manifest, args.out, args.annotations, args.changelog)
+    for warning in report.warnings:
+        print(f"minusma-corpus: warning: {warning}", file=sys.stderr)
     print(f"wrote {report.out_dir}")
     for name, size in report.files.items():
         print(f"  {name:20} {size:>9,} bytes")
@@ -305,6 +307,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (CorpusError, FileNotFoundError, ValueError) as e:
         print(f"minusma-corpus: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # permissions, a full disk, a read-only directory: one line, no traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"minusma-corpus: error: {where}{e.strerror or e}; check the path and its permissions/free space",
+              file=sys.stderr)
         return 1
 
 
