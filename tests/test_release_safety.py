@@ -180,3 +180,23 @@ def test_safe_names_pass(value):
 def test_unsafe_names_are_refused(value):
     with pytest.raises(safepath.UnsafePathError):
         safepath.file_name(value, "id")
+
+
+def test_loaders_refuse_a_corrupted_release_file_naming_it(tmp_path, release, monkeypatch):
+    """A single flipped bit in a Parquet file that still decodes is caught by the checksum."""
+    import minusma_corpus
+    from minusma_corpus import api
+
+    out = tmp_path / "release"
+    shutil.copytree(release, out)
+    monkeypatch.setenv(api.RELEASE_ENV, str(out))
+    assert len(minusma_corpus.load("documents")) == 5
+    data = bytearray((out / "sentences.parquet").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (out / "sentences.parquet").write_bytes(bytes(data))
+    for loader in (minusma_corpus.load, minusma_corpus.load_dataset):
+        with pytest.raises(api.ReleaseIntegrityError, match=r"sentences\.parquet: sha256 differs"):
+            loader("sentences")
+    (out / "README.md").write_text("tampered card\n", encoding="utf-8")
+    with pytest.raises(api.ReleaseIntegrityError, match=r"README\.md"):
+        minusma_corpus.load_dataset("documents")

@@ -377,6 +377,24 @@ def checksums_text(directory: Path) -> str:
     return "".join(f"{sha256_file(p)}  {p.relative_to(directory).as_posix()}\n" for p in files)
 
 
+def verify_file(directory: Path, name: str) -> str | None:
+    """The problem of one release file against its ``SHA256SUMS`` entry, or None when it matches."""
+    listing = directory / CHECKSUMS
+    try:
+        lines = listing.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        return f"{listing}: unreadable ({getattr(e, 'strerror', None) or e})"
+    digests = [line.partition("  ")[0] for line in lines if line.partition("  ")[2] == name]
+    if not digests:
+        return f"{directory / name}: not listed in {listing}"
+    path = directory / name
+    if not path.is_file():
+        return f"{path}: missing"
+    if sha256_file(path) != digests[0]:
+        return f"{path}: sha256 differs from {listing} (the file is corrupted or was changed)"
+    return None
+
+
 def verify(directory: Path) -> list[str]:
     """Problems of a release directory against its ``SHA256SUMS`` (an empty list means intact). A listed
     name that is not a relative path inside the directory is a problem, never followed."""
