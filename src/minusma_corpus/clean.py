@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import boilerplate
 from .records import Block, Caption, CleanDocument, Credit, DocumentMetadata, Furniture, OffsetSegment
 from .repair import align, repair_text
 
@@ -69,7 +70,20 @@ COMMENT_FORM = re.compile(
     r"save my name, email|you must be logged in)",
     re.I,
 )
-BIO_MARKER = re.compile(r"^about the authors?$", re.I)
+# End markers that always end the article (comments, author box, pagination); the others (related
+# stories, "Most read", "See also", ...) end it only after the main body: inside it they open a
+# block of related links.
+HARD_END_MARKER = re.compile(
+    r"^(?:leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|previous (?:article|post|story)|"
+    r"next (?:article|post|story)|about the authors?|print bookmark)$",
+    re.I,
+)
+# An author box: "About the author", "About Jane Doe" (a name-shaped line of two to four words).
+BIO_MARKER = re.compile(r"^(?:(?i:about the authors?)|About [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3})$")
+# A lead-in to links to other stories inside the body: "Read more", "See also: ...", "Watch more".
+RELATED_LEAD = re.compile(r"^(?:read|see|watch|listen)(?: (?:more|also|next))\b|^more (?:on|from|about)\b", re.I)
+# A bullet that marks a list item (not a numbered section heading).
+BULLET_MARK = re.compile(r"^[•□■▪▫◦●○‣∙]\s*")
 
 # A caption line ends in an image credit: "...criticismImage: Fatoma Coulibaly/REUTERS",
 # "Photo Source: Adama Diarra, Reuters", "A vehicle in Aguelhock. Image: MINUSMA / Harandane Dicko".
@@ -227,10 +241,12 @@ def clean(raw: str) -> CleanDocument:
     meta: dict = {"authors": [], "captions": [], "credits": [], "corrections": [], "author_bios": []}
 
     _classify_by_wording(lines)
+    _classify_notices(lines)
     body_start = next((i for i, ln in enumerate(lines) if ln.kind is None and ln.is_prose), None)
     if body_start is None:
         raise CleaningError("no recognisable article body (no line of running prose)")
-    end = _mark_tail(lines, body_start, meta)
+    extent = _body_extent(lines, body_start)
+    end = _mark_tail(lines, body_start, meta, extent)
     _mark_header(lines, body_start, meta)
     _mark_body(lines, body_start, end)
     _collect_metadata(lines[:end], meta)
@@ -299,16 +315,75 @@ def _collect_metadata(article: list[_Line], meta: dict) -> None:
             meta.setdefault("date", p["date"])
 
 
-def _mark_tail(lines: list[_Line], body_start: int, meta: dict) -> int:
-    """Mark everything from the first end marker after the body start; return the marker's index."""
-    end = next(
-        (i for i in range(body_start + 1, len(lines)) if END_MARKER.match(lines[i].text) or COMMENT_FORM.match(lines[i].text)),
-        len(lines),
-    )
+def _classify_notices(lines: list[_Line]) -> None:
+    """Copyright footers, notices to the reader (newsletter, paywall, cookies, consent) and tag lists."""
+    for ln in lines:
+        if ln.kind is not None:
+            continue
+        if boilerplate.is_copyright(ln.text) and ln.words <= 40:
+            ln.kind = "site_description"
+        elif boilerplate.is_notice(ln.text) and ln.words <= 60:
+            ln.kind = "prompt"
+        elif boilerplate.is_tag_line(ln.text):
+            ln.kind = "link_list"
+    # A line on the same subject (subscriptions, sign-up, cookies) next to a notice is part of it.
+    changed = True
+    while changed:
+        changed = False
+        for i, ln in enumerate(lines):
+            if ln.kind is None and ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) and any(
+                0 <= j < len(lines) and lines[j].kind == "prompt" and boilerplate.mentions_site_topic(lines[j].text)
+                for j in (i - 1, i + 1)
+            ):
+                ln.kind, changed = "prompt", True
+
+
+def _body_extent(lines: list[_Line], body_start: int) -> tuple[int, int]:
+    """First and last line of the main body: the stretch where running text outweighs furniture.
+
+    A line of running text (prose that jusText's density classifier keeps) counts its words for the
+    body; prose jusText rejects counts nothing; any other line counts its words against.
+    """
+    classes = boilerplate.density_classes([ln.text for ln in lines])
+    scores: list[float] = []
+    for ln, cls in zip(lines[body_start:], classes[body_start:]):
+        if ln.kind is None and ln.is_prose:
+            scores.append(ln.words if cls == "good" else 0)
+        else:
+            scores.append(-max(1, ln.words))
+    span = boilerplate.body_extent(scores)
+    if span is None:
+        return body_start, body_start
+    return body_start + span[0], body_start + span[1]
+
+
+def _is_end_marker(text: str) -> bool:
+    return bool(END_MARKER.match(text) or COMMENT_FORM.match(text) or BIO_MARKER.match(text))
+
+
+def _mark_tail(lines: list[_Line], body_start: int, meta: dict, extent: tuple[int, int]) -> int:
+    """Mark everything from the end of the article; return the index of the line that ends it.
+
+    The article ends at the first hard end marker (comments, author box) from the main body's start
+    on, or at the first other end marker (related stories, most read, tags) after the main body.
+    """
+    first, last = extent
+
+    def ends(i: int) -> bool:
+        t = lines[i].text
+        if HARD_END_MARKER.match(t) or COMMENT_FORM.match(t):
+            return i >= first
+        if END_MARKER.match(t) or BIO_MARKER.match(t):
+            return i > last
+        return i > last and (
+            END_MARKER.match(boilerplate.strip_bullet(t)) is not None or boilerplate.is_tag_line(t)
+        )
+
+    end = next((i for i in range(body_start + 1, len(lines)) if ends(i)), len(lines))
     in_bio = False
     tail = lines[end:]
     for k, ln in enumerate(tail):
-        if END_MARKER.match(ln.text) or COMMENT_FORM.match(ln.text):
+        if _is_end_marker(ln.text):
             in_bio = bool(BIO_MARKER.match(ln.text))
             ln.kind = ln.kind if ln.kind in ("prompt",) else "end_marker"
         elif ln.kind is not None:
@@ -357,6 +432,18 @@ def _mark_body(lines: list[_Line], body_start: int, end: int) -> None:
         if ln.kind is not None:
             i += 1
             continue
+        if _opens_related_block(ln.text):
+            # "Related", "Read more", "Tags:" inside the body, and the short link lines after it.
+            ln.kind = "link_list"
+            i += 1
+            while i < end and lines[i].kind is None and lines[i].is_short and not lines[i].is_prose:
+                lines[i].kind = "link_list"
+                i += 1
+            continue
+        if ln.is_short and BULLET_MARK.match(ln.text):
+            ln.kind = "link_list"  # a bulleted headline: a link to another story (headings have no bullet)
+            i += 1
+            continue
         if ln.is_prose or not ln.is_short:
             ln.kind = "paragraph"
             prose_seen += 1
@@ -376,6 +463,11 @@ def _mark_body(lines: list[_Line], body_start: int, end: int) -> None:
             for r in run:
                 r.kind = "heading"
         i = run_end
+
+
+def _opens_related_block(text: str) -> bool:
+    t = boilerplate.strip_bullet(text)
+    return bool(END_MARKER.match(t) or RELATED_LEAD.match(t) or boilerplate.is_tag_line(text))
 
 
 def _find_outlet(lines: list[_Line], meta: dict) -> None:
