@@ -20,6 +20,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+import justext
+from justext.core import PathInfo, classify_paragraphs, revise_paragraph_classification
+from justext.paragraph import Paragraph
+
 #: Leading list marks of a plain-text dump ("• ", "□ ", "- ", "* ", "1. "), stripped before matching.
 BULLET = re.compile(r"^(?:[•□■▪▫◦●○·‣∙*+–-]|\d{1,2}[.)])\s+")
 
@@ -70,24 +74,30 @@ def is_tag_line(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _stoplist() -> frozenset[str]:
-    import justext
-
     return frozenset(w.lower() for w in justext.get_stoplist("English"))
+
+
+class _Paragraph(Paragraph):
+    """A jusText paragraph whose text is computed once (jusText re-joins it on every access)."""
+
+    def __init__(self, path: PathInfo, text: str) -> None:
+        super().__init__(path)
+        self.append_text(text)
+        self._text = super().text
+
+    @property
+    def text(self) -> str:
+        return self._text
 
 
 def density_classes(texts: Sequence[str]) -> list[str]:
     """jusText's class ("good" or "bad") of each line, each line taken as one paragraph."""
-    from justext.core import PathInfo, classify_paragraphs, revise_paragraph_classification
-    from justext.paragraph import Paragraph
-
     paragraphs = []
     for text in texts:
         path = PathInfo()
         path.append("body")
         path.append("p")
-        paragraph = Paragraph(path)
-        paragraph.append_text(text)
-        paragraphs.append(paragraph)
+        paragraphs.append(_Paragraph(path, text))
     classify_paragraphs(paragraphs, _stoplist())
     revise_paragraph_classification(paragraphs)
     return [p.class_type for p in paragraphs]

@@ -74,8 +74,9 @@ COMMENT_FORM = re.compile(
 # stories, "Most read", "See also", ...) end it only after the main body: inside it they open a
 # block of related links.
 HARD_END_MARKER = re.compile(
-    r"^(?:leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|previous (?:article|post|story)|"
-    r"next (?:article|post|story)|about the authors?|print bookmark)$",
+    r"^(?:(?:leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|about the authors?|print bookmark)$|"
+    # "Previous article", also glued to the headline it links to: "Next articleChina plans ..."
+    r"(?:previous|next) (?:article|post|story)(?:$|(?-i:[A-Z“\"‘'])))",
     re.I,
 )
 # An author box: "About the author", "About Jane Doe" (a name-shaped line of two to four words).
@@ -248,7 +249,7 @@ def clean(raw: str) -> CleanDocument:
     extent = _body_extent(lines, body_start)
     end = _mark_tail(lines, body_start, meta, extent)
     _mark_header(lines, body_start, meta)
-    _mark_body(lines, body_start, end)
+    _mark_body(lines, body_start, end, extent)
     _collect_metadata(lines[:end], meta)
     _find_outlet(lines, meta)
     return _assemble(raw, lines, meta)
@@ -424,12 +425,17 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
                 ln.kind, ln.payload = "caption", {"caption": ln.text, "credit": None}
 
 
-def _mark_body(lines: list[_Line], body_start: int, end: int) -> None:
+def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int, int]) -> None:
     prose_seen = 0
     i = body_start
     while i < end:
         ln = lines[i]
         if ln.kind is not None:
+            i += 1
+            continue
+        if i > extent[1] and not ln.is_prose:
+            # After the main body, a short line heads no section: a link, a label, a reference line.
+            ln.kind = "link_list"
             i += 1
             continue
         if _opens_related_block(ln.text):
