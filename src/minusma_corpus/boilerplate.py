@@ -90,8 +90,13 @@ class _Paragraph(Paragraph):
         return self._text
 
 
-def density_classes(texts: Sequence[str]) -> list[str]:
-    """jusText's class ("good" or "bad") of each line, each line taken as one paragraph."""
+def density_classes(texts: Sequence[str], context: bool = True) -> list[str]:
+    """jusText's class of each line, each line taken as one paragraph.
+
+    With ``context`` (jusText's full algorithm) "good" or "bad"; without, jusText's context-free
+    class: "good", "neargood", "short" (under 70 characters) or "bad" (low stop-word density,
+    copyright sign).
+    """
     paragraphs = []
     for text in texts:
         path = PathInfo()
@@ -99,6 +104,8 @@ def density_classes(texts: Sequence[str]) -> list[str]:
         path.append("p")
         paragraphs.append(_Paragraph(path, text))
     classify_paragraphs(paragraphs, _stoplist())
+    if not context:
+        return [p.cf_class for p in paragraphs]
     revise_paragraph_classification(paragraphs)
     return [p.class_type for p in paragraphs]
 

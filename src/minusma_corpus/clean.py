@@ -342,14 +342,16 @@ def _classify_notices(lines: list[_Line]) -> None:
 def _body_extent(lines: list[_Line], body_start: int) -> tuple[int, int]:
     """First and last line of the main body: the stretch where running text outweighs furniture.
 
-    A line of running text (prose that jusText's density classifier keeps) counts its words for the
-    body; prose jusText rejects counts nothing; any other line counts its words against.
+    A line of prose counts its words for the body, unless jusText's context-free classifier rejects
+    it (low stop-word density: a caption, a list of names, a teaser); that counts nothing. Any
+    other line counts its words against. (jusText's own context rules are not used: the extent
+    is the context.)
     """
-    classes = boilerplate.density_classes([ln.text for ln in lines])
+    classes = boilerplate.density_classes([ln.text for ln in lines[body_start:]], context=False)
     scores: list[float] = []
-    for ln, cls in zip(lines[body_start:], classes[body_start:]):
+    for ln, cls in zip(lines[body_start:], classes):
         if ln.kind is None and ln.is_prose:
-            scores.append(ln.words if cls == "good" else 0)
+            scores.append(0 if cls == "bad" else ln.words)
         else:
             scores.append(-max(1, ln.words))
     span = boilerplate.body_extent(scores)
