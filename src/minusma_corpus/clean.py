@@ -448,10 +448,6 @@ def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int,
                 lines[i].kind = "link_list"
                 i += 1
             continue
-        if ln.is_short and BULLET_MARK.match(ln.text):
-            ln.kind = "link_list"  # a bulleted headline: a link to another story (headings have no bullet)
-            i += 1
-            continue
         if ln.is_prose or not ln.is_short:
             ln.kind = "paragraph"
             prose_seen += 1
@@ -469,7 +465,8 @@ def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int,
                 r.kind, r.payload = "caption", {"caption": r.text, "credit": None}
         else:
             for r in run:
-                r.kind = "heading"
+                # A bulleted short line is a link to another story: headings carry no bullet.
+                r.kind = "link_list" if BULLET_MARK.match(r.text) else "heading"
         i = run_end
 
 
