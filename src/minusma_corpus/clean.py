@@ -122,7 +122,7 @@ DATELINE_AGENCY = re.compile(
 )
 SELF_DESCRIPTION = re.compile(
     r"^(?P<name>(?:The )?[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,5}) is an? [^.]{0,120}?\b"
-    r"(?:publication|magazine|newspaper|news (?:site|outlet|agency|organi[sz]ation|website)|"
+    r"(?:publication|magazine|newspaper|news (?:site|outlet|agency|organi[sz]ation|website|source)|"
     r"media (?:outlet|organi[sz]ation|company)|website|broadcaster|think[- ]tank|journal)\b",
 )
 SKIP_TO_SITE = re.compile(r"skip to more (?P<outlet>.+?) sites$", re.I)
@@ -361,7 +361,7 @@ def _body_extent(lines: list[_Line], body_start: int) -> tuple[int, int]:
 
 
 def _is_end_marker(text: str) -> bool:
-    return bool(END_MARKER.match(text) or COMMENT_FORM.match(text) or BIO_MARKER.match(text))
+    return bool(END_MARKER.match(text) or HARD_END_MARKER.match(text) or COMMENT_FORM.match(text) or BIO_MARKER.match(text))
 
 
 def _mark_tail(lines: list[_Line], body_start: int, meta: dict, extent: tuple[int, int]) -> int:
@@ -371,11 +371,15 @@ def _mark_tail(lines: list[_Line], body_start: int, meta: dict, extent: tuple[in
     on, or at the first other end marker (related stories, most read, tags) after the main body.
     """
     first, last = extent
+    names = {ln.text[len("by "):].strip() if ln.text.lower().startswith("by ") else ln.text
+             for ln in lines[:first] if ln.kind == "byline" or _is_name_line(ln.text)}
 
     def ends(i: int) -> bool:
         t = lines[i].text
         if HARD_END_MARKER.match(t) or COMMENT_FORM.match(t):
             return i >= first
+        if BIO_MARKER.match(t) and t[len("about "):] in names:
+            return i >= first  # "About Jane Doe" under a "By Jane Doe" article: the author box
         if END_MARKER.match(t) or BIO_MARKER.match(t):
             return i > last
         return i > last and (
@@ -432,6 +436,14 @@ def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int,
     i = body_start
     while i < end:
         ln = lines[i]
+        if ln.kind in (None, "prompt", "link_list") and _opens_related_block(ln.text):
+            # "Related", "Read more", "Tags:" inside the body, and the short link lines after it.
+            ln.kind = ln.kind or "link_list"
+            i += 1
+            while i < end and lines[i].kind is None and lines[i].is_short and not lines[i].is_prose:
+                lines[i].kind = "link_list"
+                i += 1
+            continue
         if ln.kind is not None:
             i += 1
             continue
@@ -439,14 +451,6 @@ def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int,
             # After the main body, a short line heads no section: a link, a label, a reference line.
             ln.kind = "link_list"
             i += 1
-            continue
-        if _opens_related_block(ln.text):
-            # "Related", "Read more", "Tags:" inside the body, and the short link lines after it.
-            ln.kind = "link_list"
-            i += 1
-            while i < end and lines[i].kind is None and lines[i].is_short and not lines[i].is_prose:
-                lines[i].kind = "link_list"
-                i += 1
             continue
         if ln.is_prose or not ln.is_short:
             ln.kind = "paragraph"
