@@ -29,12 +29,14 @@ BULLET = re.compile(r"^(?:[•□■▪▫◦●○·‣∙*+–-]|\d{1,2}[.)])\
 
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|^copyright\b", re.I)
 
-# A notice speaks to the reader (you/your/we/our/us/me) about the site: newsletters, subscriptions,
-# paywalls, accounts, cookies, browsers, consent.
-_READER = re.compile(r"\b(?:you|your|you['’](?:re|ll|ve)|we|we['’](?:ll|re|ve)|our|us|me|my)\b", re.I)
+# A notice speaks to the reader (you, your, we, our, us, me) or of "this site" about the site:
+# newsletters, subscriptions, paywalls, accounts, cookies, browsers, consent.
+_READER = re.compile(
+    r"\b(?:you|your|you['’](?:re|ll|ve)|we|we['’](?:ll|re|ve)|our|us|me|my|this (?:web ?)?(?:site|page))\b", re.I
+)
 _SITE_TOPIC = re.compile(
     r"\b(?:newsletters?|subscri(?:be|bed|ber|bers|bing|ption|ptions)|unsubscribe|sign(?:ing)?[- ]?(?:me )?up|"
-    r"log(?:ging)? ?in|inbox|e-?mail (?:address|updates|alerts|newsletter)|cookies?|browser|javascript|"
+    r"log(?:ging)? ?in|sign(?:ing)? ?in|password|inbox|e-?mail (?:address|updates|alerts|newsletter)|cookies?|browser|javascript|"
     r"privacy (?:policy|notice|statement)|terms (?:of (?:use|service)|and conditions)|ad ?blocker)\b",
     re.I,
 )
@@ -90,12 +92,12 @@ class _Paragraph(Paragraph):
         return self._text
 
 
-def density_classes(texts: Sequence[str], context: bool = True) -> list[str]:
-    """jusText's class of each line, each line taken as one paragraph.
+def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """jusText's classes of each line, each line taken as one paragraph: (context-free, in context).
 
-    With ``context`` (jusText's full algorithm) "good" or "bad"; without, jusText's context-free
-    class: "good", "neargood", "short" (under 70 characters) or "bad" (low stop-word density,
-    copyright sign).
+    Context-free: "good", "neargood", "short" (under 70 characters) or "bad" (low stop-word density,
+    copyright sign). In context (jusText's full algorithm, neighbours deciding short and near-good
+    lines): "good" or "bad".
     """
     paragraphs = []
     for text in texts:
@@ -104,10 +106,9 @@ def density_classes(texts: Sequence[str], context: bool = True) -> list[str]:
         path.append("p")
         paragraphs.append(_Paragraph(path, text))
     classify_paragraphs(paragraphs, _stoplist())
-    if not context:
-        return [p.cf_class for p in paragraphs]
+    context_free = [p.cf_class for p in paragraphs]
     revise_paragraph_classification(paragraphs)
-    return [p.class_type for p in paragraphs]
+    return context_free, [p.class_type for p in paragraphs]
 
 
 def body_extent(scores: Sequence[float]) -> tuple[int, int] | None:

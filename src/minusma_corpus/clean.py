@@ -75,6 +75,8 @@ COMMENT_FORM = re.compile(
 # block of related links.
 HARD_END_MARKER = re.compile(
     r"^(?:(?:leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|about the authors?|print bookmark)$|"
+    # A comment section's header: "20 thoughts on “Title”", "3 Responses to Title".
+    r"\d+ (?:thoughts?|responses?|replies|comments?) (?:on|to)\b|"
     # "Previous article", also glued to the headline it links to: "Next articleChina plans ..."
     r"(?:previous|next) (?:article|post|story)(?:$|(?-i:[A-Z“\"‘'])))",
     re.I,
@@ -144,6 +146,9 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 # A prose line: sentence-final punctuation and at least this many words, or longer than the limit.
 _PROSE_MIN_WORDS = 6
+# The least a non-prose line weighs against the main body (see ``_body_extent``); the same F1 on the
+# dev pages for any value from 2 to 5 (DATACARD, "Cleaning quality").
+_FURNITURE_MIN_WORDS = 3
 _SHORT_MAX_WORDS = 20
 
 
@@ -246,8 +251,8 @@ def clean(raw: str) -> CleanDocument:
     body_start = next((i for i, ln in enumerate(lines) if ln.kind is None and ln.is_prose), None)
     if body_start is None:
         raise CleaningError("no recognisable article body (no line of running prose)")
-    extent = _body_extent(lines, body_start)
-    end = _mark_tail(lines, body_start, meta, extent)
+    extent, end = _article_bounds(lines, body_start)
+    _mark_tail(lines, end, meta)
     _mark_header(lines, body_start, meta)
     _mark_body(lines, body_start, end, extent)
     _collect_metadata(lines[:end], meta)
@@ -339,54 +344,83 @@ def _classify_notices(lines: list[_Line]) -> None:
                 ln.kind, changed = "prompt", True
 
 
-def _body_extent(lines: list[_Line], body_start: int) -> tuple[int, int]:
-    """First and last line of the main body: the stretch where running text outweighs furniture.
+@dataclass(frozen=True)
+class _Extent:
+    """The main body: its first and last line, and which lines jusText keeps in context."""
+
+    first: int
+    last: int
+    kept_in_context: frozenset[int]
+
+
+def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
+    """First and last line of the main body among ``lines[body_start:stop]``: the stretch where
+    running text outweighs furniture.
 
     A line of prose counts its words for the body, unless jusText's context-free classifier rejects
-    it (low stop-word density: a caption, a list of names, a teaser); that counts nothing. Any
-    other line counts its words against. (jusText's own context rules are not used: the extent
-    is the context.)
+    it (low stop-word density: a caption, a list of names, a teaser); that counts nothing, and so
+    does a line already recognised by its wording (caption, prompt, notice). Any other line counts
+    its words against, at least ``_FURNITURE_MIN_WORDS`` (a one-word menu item is
+    as much a sign of a menu as a five-word one). (jusText's own context rules are not used here:
+    the extent is the context.)
     """
-    classes = boilerplate.density_classes([ln.text for ln in lines[body_start:]], context=False)
+    context_free, in_context = boilerplate.density_classes([ln.text for ln in lines[body_start:stop]])
     scores: list[float] = []
-    for ln, cls in zip(lines[body_start:], classes):
-        if ln.kind is None and ln.is_prose:
+    for ln, cls in zip(lines[body_start:stop], context_free):
+        if ln.kind is not None:
+            scores.append(0)  # already recognised by its wording (caption, prompt, notice, ...)
+        elif ln.is_prose:
             scores.append(0 if cls == "bad" else ln.words)
         else:
-            scores.append(-max(1, ln.words))
+            scores.append(-max(_FURNITURE_MIN_WORDS, ln.words))
+    if "good" in in_context:
+        kept = frozenset(body_start + k for k, cls in enumerate(in_context) if cls == "good")
+    else:  # jusText's context needs one paragraph long enough to be "good"; without one it says nothing
+        kept = frozenset(range(body_start, stop))
     span = boilerplate.body_extent(scores)
     if span is None:
-        return body_start, body_start
-    return body_start + span[0], body_start + span[1]
+        return _Extent(body_start, body_start, kept)
+    return _Extent(body_start + span[0], body_start + span[1], kept)
+
+
+def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
+    """The main body's extent and the index of the line that ends the article.
+
+    The article ends at the first hard end marker (comments, author box) from the main body's start
+    on, or at the first other end marker (related stories, most read, tags) after the main body.
+    A comment section is not the page's main text: the extent is measured again without it.
+    """
+    extent = _body_extent(lines, body_start, len(lines))
+    names = {ln.text[len("by "):].strip() if ln.text.lower().startswith("by ") else ln.text
+             for ln in lines[:extent.first] if ln.kind == "byline" or _is_name_line(ln.text)}
+
+    def hard(i: int) -> bool:
+        t = lines[i].text
+        return bool(HARD_END_MARKER.match(t) or COMMENT_FORM.match(t)) or (
+            BIO_MARKER.match(t) is not None and t[len("about "):] in names  # "About Jane Doe" under "By Jane Doe"
+        )
+
+    def soft(i: int) -> bool:
+        t = lines[i].text
+        return bool(END_MARKER.match(t) or BIO_MARKER.match(t) or END_MARKER.match(boilerplate.strip_bullet(t))
+                    or boilerplate.is_tag_line(t))
+
+    stop = next((i for i in range(max(body_start + 1, extent.first), len(lines)) if hard(i)), None)
+    if stop is not None:
+        extent = _body_extent(lines, body_start, stop)
+    end = next(
+        (i for i in range(body_start + 1, len(lines)) if (hard(i) and i >= extent.first) or (soft(i) and i > extent.last)),
+        len(lines),
+    )
+    return extent, end
 
 
 def _is_end_marker(text: str) -> bool:
     return bool(END_MARKER.match(text) or HARD_END_MARKER.match(text) or COMMENT_FORM.match(text) or BIO_MARKER.match(text))
 
 
-def _mark_tail(lines: list[_Line], body_start: int, meta: dict, extent: tuple[int, int]) -> int:
-    """Mark everything from the end of the article; return the index of the line that ends it.
-
-    The article ends at the first hard end marker (comments, author box) from the main body's start
-    on, or at the first other end marker (related stories, most read, tags) after the main body.
-    """
-    first, last = extent
-    names = {ln.text[len("by "):].strip() if ln.text.lower().startswith("by ") else ln.text
-             for ln in lines[:first] if ln.kind == "byline" or _is_name_line(ln.text)}
-
-    def ends(i: int) -> bool:
-        t = lines[i].text
-        if HARD_END_MARKER.match(t) or COMMENT_FORM.match(t):
-            return i >= first
-        if BIO_MARKER.match(t) and t[len("about "):] in names:
-            return i >= first  # "About Jane Doe" under a "By Jane Doe" article: the author box
-        if END_MARKER.match(t) or BIO_MARKER.match(t):
-            return i > last
-        return i > last and (
-            END_MARKER.match(boilerplate.strip_bullet(t)) is not None or boilerplate.is_tag_line(t)
-        )
-
-    end = next((i for i in range(body_start + 1, len(lines)) if ends(i)), len(lines))
+def _mark_tail(lines: list[_Line], end: int, meta: dict) -> None:
+    """Mark everything from the line that ends the article: bios, the outlet's description, link lists."""
     in_bio = False
     tail = lines[end:]
     for k, ln in enumerate(tail):
@@ -406,7 +440,6 @@ def _mark_tail(lines: list[_Line], body_start: int, meta: dict, extent: tuple[in
         else:
             ln.kind = "link_list"
             in_bio = False
-    return end
 
 
 def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
@@ -431,7 +464,7 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
                 ln.kind, ln.payload = "caption", {"caption": ln.text, "credit": None}
 
 
-def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int, int]) -> None:
+def _mark_body(lines: list[_Line], body_start: int, end: int, extent: _Extent) -> None:
     prose_seen = 0
     i = body_start
     while i < end:
@@ -447,8 +480,9 @@ def _mark_body(lines: list[_Line], body_start: int, end: int, extent: tuple[int,
         if ln.kind is not None:
             i += 1
             continue
-        if i > extent[1] and not ln.is_prose:
-            # After the main body, a short line heads no section: a link, a label, a reference line.
+        if i > extent.last and (not ln.is_prose or i not in extent.kept_in_context):
+            # After the main body a short line heads no section (a link, a label, a reference line),
+            # and prose is body text only where jusText keeps it in context.
             ln.kind = "link_list"
             i += 1
             continue
