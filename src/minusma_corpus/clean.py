@@ -149,6 +149,7 @@ _PROSE_MIN_WORDS = 6
 # The least a non-prose line weighs against the main body (see ``_body_extent``); the same F1 on the
 # dev pages for any value from 2 to 5 (DATACARD, "Cleaning quality").
 _FURNITURE_MIN_WORDS = 3
+_NEUTRAL_IN_BODY = frozenset({"caption", "credit", "prompt", "date", "byline", "correction"})
 _SHORT_MAX_WORDS = 20
 
 
@@ -359,17 +360,17 @@ def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
 
     A line of prose counts its words for the body, unless jusText's context-free classifier rejects
     it (low stop-word density: a caption, a list of names, a teaser); that counts nothing, and so
-    does a line already recognised by its wording (caption, prompt, notice). Any other line counts
-    its words against, at least ``_FURNITURE_MIN_WORDS`` (a one-word menu item is
+    does a line recognised by its wording as furniture that sits inside articles (caption, credit,
+    prompt, notice). Any other line (tags, link lists, menus) counts its words against, at least ``_FURNITURE_MIN_WORDS`` (a one-word menu item is
     as much a sign of a menu as a five-word one). (jusText's own context rules are not used here:
     the extent is the context.)
     """
     context_free, in_context = boilerplate.density_classes([ln.text for ln in lines[body_start:stop]])
     scores: list[float] = []
     for ln, cls in zip(lines[body_start:stop], context_free):
-        if ln.kind is not None:
-            scores.append(0)  # already recognised by its wording (caption, prompt, notice, ...)
-        elif ln.is_prose:
+        if ln.kind in _NEUTRAL_IN_BODY:
+            scores.append(0)  # recognised by its wording, and found inside articles as well as around them
+        elif ln.kind is None and ln.is_prose:
             scores.append(0 if cls == "bad" else ln.words)
         else:
             scores.append(-max(_FURNITURE_MIN_WORDS, ln.words))
