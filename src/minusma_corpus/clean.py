@@ -7,17 +7,26 @@ about particular files:
    "2 mins read"), photo captions with a credit ("...Image: X/REUTERS", "Photo Source: X"),
    bylines ("By X"), contributor/editor credits, correction notes and stand-alone dates are
    recognised by patterns and moved to metadata.
-2. **End of the article.** The first end marker after the body ("Leave a Reply", "Previous
-   Article", "About the author", "Print Bookmark", "Related", ...) ends the article. What follows is
-   furniture: author bios and the outlet's self-description go to metadata, the rest (link lists
-   of other headlines) is dropped.
-3. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
+2. **Notices.** Lines that speak to the reader about the site (newsletter and subscription
+   prompts, paywalls, cookie and browser notices, consent check boxes), copyright footers and tag
+   lists are furniture wherever they are (``boilerplate.py``).
+3. **Main body.** jusText's stop-word density classifier (its English stop-word list and default
+   thresholds) tells running text from link text; the main body is the stretch of lines where running
+   text outweighs unexplained furniture (maximum-sum segment, ``_body_extent``).
+4. **End of the article.** A hard end marker ("Leave a Reply", "20 thoughts on ...", "Previous
+   Article", "About the author") from the main body's start on ends the article; another end marker
+   ("Related", "Most read", "More on this story", "Tags:") ends it only after the main body: inside
+   it, it opens a block of related links (the marker and the short lines after it). What follows the
+   end is furniture: author bios and the outlet's self-description go to metadata, the rest (link
+   lists of other headlines) is dropped. After the main body and before the end, short lines are
+   links and labels, and prose stays only where jusText keeps it in context.
+5. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
    at the first prose line. Before it: a group of several short lines is a masthead; a short line
    standing alone is the title; a name-shaped line after the title is the byline. In the body,
    short lines are headings, except a line directly before a caption credit (the image's
    description), a short line between the first and second body paragraphs (a lead image's
-   description: a section heading needs a section before it), and runs of three or more short
-   lines (link lists).
+   description: a section heading needs a section before it), runs of three or more short
+   lines (link lists) and bulleted short lines (links to other stories: headings carry no bullet).
 
 Every removed line is kept in ``CleanDocument.furniture`` with its kind, so the cleaning can be
 audited line by line.
