@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from . import boilerplate
 from .records import Block, Caption, CleanDocument, Credit, DocumentMetadata, Furniture, OffsetSegment
@@ -197,7 +198,7 @@ class _Line:
     kind: str | None = None  # furniture kind, or title/heading/paragraph
     payload: dict | None = None  # what a furniture line says (credit, date, names) for the metadata
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(_WORD.findall(self.text))
 
@@ -343,13 +344,13 @@ def _classify_notices(lines: list[_Line]) -> None:
         elif boilerplate.is_tag_line(ln.text):
             ln.kind = "link_list"
     # A line on the same subject (subscriptions, sign-up, cookies) next to a notice is part of it.
+    on_topic = [ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) for ln in lines]
     changed = True
     while changed:
         changed = False
         for i, ln in enumerate(lines):
-            if ln.kind is None and ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) and any(
-                0 <= j < len(lines) and lines[j].kind == "prompt" and boilerplate.mentions_site_topic(lines[j].text)
-                for j in (i - 1, i + 1)
+            if ln.kind is None and on_topic[i] and any(
+                0 <= j < len(lines) and lines[j].kind == "prompt" and on_topic[j] for j in (i - 1, i + 1)
             ):
                 ln.kind, changed = "prompt", True
 
