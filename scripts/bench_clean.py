@@ -94,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: cannot read the key {args.key}: {exc}; give the key.json of the page set", file=sys.stderr)
         return 2
+    if not isinstance(key, dict) or not all(
+        isinstance(e, dict) and isinstance(e.get("with"), list) and isinstance(e.get("without"), list) for e in key.values()
+    ):
+        print(f"error: {args.key} is not a snippet key {{id: {{\"with\": [...], \"without\": [...]}}}}; "
+              "give the key.json of the page set", file=sys.stderr)
+        return 2
     pages: dict[str, str] = {}
     for pid in sorted(key):
         path = args.dir / f"{pid}.txt"
