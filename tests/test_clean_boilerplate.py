@@ -169,6 +169,29 @@ def test_previous_next_article_glued_to_its_headline_ends_the_article():
     assert doc.metadata.outlet == "Example Press"
 
 
+SHARE_BAR_INSIDE = f"""Food aid needs double in the north
+
+Aid agencies say the number of people in need has doubled since January.
+By Jane Doe
+Facebook
+Twitter
+12 Comments
+{P1}
+{P2}
+{P3}
+12 Comments
+Great article, thanks for reporting this.
+"""
+
+
+def test_comment_count_after_the_standfirst_does_not_end_the_article():
+    doc = clean(SHARE_BAR_INSIDE)
+    for p in (P1, P2, P3):
+        assert p in doc.text
+    assert "Great article" not in doc.text
+    assert kinds_of(doc, "12 Comments") == ["link_list", "end_marker"]
+
+
 LIVE_BLOG = f"""Live: food aid needs double in the north
 
 10:42 Jane Doe

@@ -91,6 +91,7 @@ HARD_END_MARKER = re.compile(
     r"(?:previous|next) (?:article|post|story)(?:$|(?-i:[A-Z“\"‘'])))",
     re.I,
 )
+COMMENT_COUNT = re.compile(r"^(?:\d+ )?comments?$", re.I)
 # An author box: "About the author", "About Jane Doe" (a name-shaped line of two to four words).
 BIO_MARKER = re.compile(r"^(?:(?i:about the authors?)|About [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3})$")
 # A lead-in to links to other stories inside the body: "Read more", "See also: ...", "Watch more".
@@ -407,6 +408,10 @@ def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
 
     def hard(i: int) -> bool:
         t = lines[i].text
+        if COMMENT_COUNT.match(t):
+            # "Comments", "12 comments": also a share-bar link above the text; a comment section
+            # only comes after some of the body.
+            return sum(ln.kind is None and ln.is_prose for ln in lines[extent.first:i]) >= 2
         return bool(HARD_END_MARKER.match(t) or COMMENT_FORM.match(t)) or (
             BIO_MARKER.match(t) is not None and t[len("about "):] in names  # "About Jane Doe" under "By Jane Doe"
         )
