@@ -157,11 +157,12 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 # A prose line: sentence-final punctuation and at least this many words, or longer than the limit.
 _PROSE_MIN_WORDS = 6
-# The least a non-prose line weighs against the main body (see ``_body_extent``); the same F1 on the
-# dev pages for any value from 2 to 5 (DATACARD, "Cleaning quality").
-_FURNITURE_MIN_WORDS = 3
-_NEUTRAL_IN_BODY = frozenset({"caption", "credit", "prompt", "date", "byline", "correction"})
 _SHORT_MAX_WORDS = 20
+# The least a non-prose line weighs against the main body (see ``_body_extent``); the same F1 on the
+# dev pages for any value from 2 to 13 (DATACARD, "Cleaning quality on outside pages").
+_FURNITURE_MIN_WORDS = 3
+# Furniture kinds recognised by wording that also sit inside articles: neutral for the extent.
+_NEUTRAL_IN_BODY = frozenset({"caption", "credit", "prompt", "date", "byline", "correction"})
 
 
 def parse_date(text: str) -> str | None:
@@ -372,9 +373,9 @@ def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
     A line of prose counts its words for the body, unless jusText's context-free classifier rejects
     it (low stop-word density: a caption, a list of names, a teaser); that counts nothing, and so
     does a line recognised by its wording as furniture that sits inside articles (caption, credit,
-    prompt, notice). Any other line (tags, link lists, menus) counts its words against, at least ``_FURNITURE_MIN_WORDS`` (a one-word menu item is
-    as much a sign of a menu as a five-word one). (jusText's own context rules are not used here:
-    the extent is the context.)
+    prompt, notice). Any other line (tags, link lists, menus) counts its words against, at least
+    ``_FURNITURE_MIN_WORDS`` (a one-word menu item is as much a sign of a menu as a five-word one).
+    jusText's own context rules are not used here: the extent is the context.
     """
     context_free, in_context = boilerplate.density_classes([ln.text for ln in lines[body_start:stop]])
     scores: list[float] = []
