@@ -270,6 +270,9 @@ def test_notice_wording():
     # A story about subscriptions, not addressed to the reader, is not a notice.
     assert not boilerplate.is_notice("The streaming service said subscriber numbers fell by two million.")
     assert not boilerplate.is_notice(P1)
+    # Reported speech and the story's own "we" are not the site speaking.
+    assert not boilerplate.is_notice("“You must sign up for the programme by Friday,” the minister said.")
+    assert not boilerplate.is_notice("We are ready to sign up to the ceasefire if our demands are met.")
     assert boilerplate.is_copyright("© 2020 Example Interactive Inc. All Rights Reserved.")
     assert not boilerplate.is_copyright(P2)
     assert boilerplate.is_tag_line("Tagged:") and boilerplate.is_tag_line("• Tags: Mali, UN")

@@ -29,11 +29,16 @@ BULLET = re.compile(r"^(?:[•□■▪▫◦●○·‣∙*+–-]|\d{1,2}[.)])\
 
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|^copyright\b", re.I)
 
-# A notice speaks to the reader (you, your, we, our, us, me) or of "this site" about the site:
-# newsletters, subscriptions, paywalls, accounts, cookies, browsers, consent.
+# A notice speaks to the reader (you, your), or of the site itself ("this site", "our newsletter"),
+# about the site: newsletters, subscriptions, paywalls, accounts, cookies, browsers, consent.
 _READER = re.compile(
-    r"\b(?:you|your|you['’](?:re|ll|ve)|we|we['’](?:ll|re|ve)|our|us|me|my|this (?:web ?)?(?:site|page))\b", re.I
+    r"\b(?:you|your|yours|yourself|you['’](?:re|ll|ve|d)|sign me up|this (?:web ?)?(?:site|page)|"
+    r"our (?:newsletters?|web ?site|site|app|journalism|reporting|(?:top |best |latest )?stories|e-?mails?|"
+    r"readers|subscribers|members|community|terms|privacy policy|cookie policy))\b",
+    re.I,
 )
+# Reported speech is the story's, not the site's: a quoted or attributed line is no notice.
+_REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told)\b")
 _SITE_TOPIC = re.compile(
     r"\b(?:newsletters?|subscri(?:be|bed|ber|bers|bing|ption|ptions)|unsubscribe|sign(?:ing)?[- ]?(?:me )?up|"
     r"log(?:ging)? ?in|sign(?:ing)? ?in|password|inbox|e-?mail (?:address|updates|alerts|newsletter)|cookies?|browser|javascript|"
@@ -56,7 +61,7 @@ def is_notice(text: str) -> bool:
     """A line about the site addressed to the reader: subscription, newsletter, cookie, browser, consent."""
     if CONSENT_BOX.match(text):
         return True
-    return bool(_SITE_TOPIC.search(text) and _READER.search(text))
+    return bool(_SITE_TOPIC.search(text) and _READER.search(text)) and not _REPORTED.search(text)
 
 
 def mentions_site_topic(text: str) -> bool:
