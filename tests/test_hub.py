@@ -32,7 +32,10 @@ def hub(tmp_path_factory):
 def _load(config, **kwargs):
     """`datasets.load_dataset` in a fresh process, so the endpoint and cache settings are read as a user's are."""
     code = (f"import datasets, itertools, json; ds = datasets.load_dataset({REPO!r}, {config!r}, split='train', **{kwargs!r});"
-            "rows = list(itertools.islice(iter(ds), 2));"
+            "it = iter(ds); rows = list(itertools.islice(it, 2));"
+            # read to the end: a partial read of a streamed Parquet dataset can abort the interpreter at exit
+            # ("terminate called without an active exception", datasets 5.2 / pyarrow 25-26, upstream)
+            "all(True for _ in it);"
             "print(json.dumps({'features': {k: type(v).__name__ for k, v in ds.features.items()}, 'n': len(rows)}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]

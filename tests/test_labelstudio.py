@@ -581,3 +581,51 @@ def test_bound_address_is_read_from_the_server_log():
 
     assert bound_address("...\nStarting development server at http://127.0.0.1:8081/\nQuit") == ("127.0.0.1", 8081)
     assert bound_address("Initializing database..") is None
+
+
+# --------------------------------------------------------------------------------------------
+# Ids from the export never become paths of their own; writing is all or nothing
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hostile", ["../../../../../../../../outside", "/tmp/abs", "..", "a/b", ".hidden"])
+def test_cli_refuses_an_annotation_id_that_would_leave_the_output_directory(documents, gold, tmp_path, capsys,
+                                                                           hostile):
+    from minusma_corpus.cli import main
+
+    task = one_task(documents, gold[DOC], id=1)
+    twin = copy.deepcopy(task["annotations"][0])
+    twin["id"] = hostile  # a second set by the same annotator: its file name is built from its id
+    task["annotations"].append(twin)
+    export = tmp_path / "deep" / "er" / "export.json"
+    export.parent.mkdir(parents=True)
+    export.write_text(json.dumps([task]), encoding="utf-8")
+    out = tmp_path / "deep" / "er" / "out"
+    before = sorted(p for p in tmp_path.rglob("*"))
+    assert main(["ls", "import", str(export), "--out", str(out), *_corpus_args()]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be used in a file name" in err and "task 1" in err and "Traceback" not in err
+    assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing written, inside or outside --out
+
+
+def test_write_sets_refuses_paths_outside_and_writes_nothing(tmp_path, gold):
+    from minusma_corpus.safepath import UnsafePathError
+
+    data = gold[DOC]
+    out = tmp_path / "out"
+    with pytest.raises(UnsafePathError, match="not a relative path inside"):
+        ls.write_sets({Path("a") / "ok.json": data, Path("../escape.json"): data}, out)
+    assert not out.exists() and not (tmp_path / "escape.json").exists()
+
+
+def test_write_sets_is_all_or_nothing_when_a_move_fails(tmp_path, gold):
+    data = gold[DOC]
+    out = tmp_path / "out"
+    (out / "alice").mkdir(parents=True)
+    previous = out / "alice" / f"{DOC}.json"
+    previous.write_text("previous version\n", encoding="utf-8")
+    (out / "bob").write_text("a file where a directory is needed\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        ls.write_sets({Path("alice") / f"{DOC}.json": data, Path("bob") / f"{DOC}.json": data}, out)
+    assert previous.read_text(encoding="utf-8") == "previous version\n"  # restored
+    assert sorted(p.name for p in out.rglob("*")) == sorted(["alice", f"{DOC}.json", "bob"])

@@ -23,8 +23,9 @@ from support import heavy
 from support.paths import ANNOTATIONS, RAW, ROOT
 
 PACKAGE = ROOT / "src" / "minusma_corpus"
-# pipeline <- annotations <- publish <- {labelstudio, explore} <- cli; fileio and resources below them all
-LAYER = {"fileio": 0, "resources": 0, "version": 0, "pipeline": 1, "annotations": 2, "api": 2, "publish": 3, "labelstudio": 4,
+# pipeline <- annotations <- publish <- {api, labelstudio, explore} <- cli; fileio, safepath and resources below them all
+LAYER = {"fileio": 0, "safepath": 0, "resources": 0, "version": 0, "pipeline": 1, "annotations": 2, "publish": 3, "api": 4,
+         "labelstudio": 4,
          "explore": 4, "cli": 5}
 
 

@@ -24,3 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     except (CorpusError, FileNotFoundError, ValueError) as e:
         print(f"minusma-corpus: error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # permissions, a full disk, a read-only directory: one line, no traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"minusma-corpus: error: {where}{e.strerror or e}; check the path and its permissions/free space",
+              file=sys.stderr)
+        return 1

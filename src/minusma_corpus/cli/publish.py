@@ -13,6 +13,8 @@ def _build(args: argparse.Namespace) -> int:
     from ..publish.build import build
 
     report = build(args.raw, args.manifest, args.out, args.annotations, args.changelog)
+    for warning in report.warnings:
+        print(f"minusma-corpus: warning: {warning}", file=sys.stderr)
     print(f"wrote {report.out_dir}")
     for name, size in report.files.items():
         print(f"  {name:20} {size:>9,} bytes")

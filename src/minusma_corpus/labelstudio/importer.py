@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from ..annotations.fileformat import AnnotationError, check, dumps_annotation, s
 from ..annotations.anchor import fits, selector
 from ..annotations.schema import Schema, load_schema
 from ..fileio import text_sha256
+from ..safepath import UnsafePathError, file_name, inside
 from .config import schema_choices
 from .export import content_sha256
 from .spec import (ALL_FIELDS, CLAIM, CLAIM_FIELDS, CUE, DOCUMENT_TARGET, EVIDENCE, FIELD_KIND, FORMAT, LABEL_CONTROLS,
@@ -496,6 +498,13 @@ def arrange(report: ImportReport, layout: str = "per-annotator") -> dict[Path, d
     files: dict[Path, dict] = {}
     problems = []
     for s in report.sets:
+        where = f"{s.source} {s.source_id} ({s.name})"
+        try:  # ids from the export become file names: never a path of their own
+            file_name(s.doc_id, "document id")
+            source_id = file_name(str(s.source_id), f"{s.source} id")
+        except UnsafePathError as e:
+            problems.append(LSProblem(s.task, None, where, None, f"{e}; nothing was written"))
+            continue
         if layout == "flat":
             path = Path(f"{s.doc_id}.json")
         elif layout == "per-annotator":
@@ -504,11 +513,11 @@ def arrange(report: ImportReport, layout: str = "per-annotator") -> dict[Path, d
             raise ValueError(f"layout must be 'per-annotator' or 'flat', not {layout!r}")
         if path in files:
             if layout == "flat":
-                problems.append(LSProblem(s.task, s.doc_id, f"{s.source} {s.source_id} ({s.name})", None,
+                problems.append(LSProblem(s.task, s.doc_id, where, None,
                                           "more than one annotation set for this document; a flat import takes one "
                                           "(use the per-annotator layout, or delete the others)"))
                 continue
-            path = Path(f"{s.slug}-{s.source}-{s.source_id}") / f"{s.doc_id}.json"
+            path = Path(f"{s.slug}-{s.source}-{source_id}") / f"{s.doc_id}.json"
         files[path] = s.data
     if problems:
         raise LabelStudioError(problems)
@@ -516,24 +525,46 @@ def arrange(report: ImportReport, layout: str = "per-annotator") -> dict[Path, d
 
 
 def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
-    """Write the files of ``arrange`` under ``out_dir``: all validated and staged in a temporary directory
-    first, then moved into place, so that an error leaves ``out_dir`` as it was."""
+    """Write the files of ``arrange`` under ``out_dir``, all or nothing: every path is checked to stay
+    inside ``out_dir`` and every file validated and staged in a temporary directory first; then they are
+    moved into place, and if one move fails the ones already made are undone (replaced files restored)."""
+    targets = {rel: inside(out_dir, rel, "annotation file") for rel in files}
     problems = []
     for rel, data in files.items():
-        problems += schema_problems(data, str(out_dir / rel))
+        problems += schema_problems(data, str(targets[rel]))
     if problems:
         raise AnnotationError(problems)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ls-import-", dir=out_dir))
-    written = []
+    done: list[tuple[Path, Path | None]] = []  # (target, where its previous version waits)
+    made_dirs: list[Path] = []
     try:
         for rel, data in files.items():
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).write_text(dumps_annotation(data), encoding="utf-8")
-        for rel in files:
-            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, out_dir / rel)
-            written.append(out_dir / rel)
+        for rel, target in targets.items():
+            for parent in reversed(target.relative_to(out_dir).parents[:-1]):
+                if not (out_dir / parent).exists():
+                    (out_dir / parent).mkdir()
+                    made_dirs.append(out_dir / parent)
+            backup = None
+            if target.exists():
+                backup = staging / ".previous" / rel
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, backup)
+            done.append((target, backup))
+            os.replace(staging / rel, target)
+    except BaseException:
+        for target, backup in reversed(done):
+            with contextlib.suppress(OSError):  # (the failed move may have left nothing to undo)
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+        for d in reversed(made_dirs):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return written
+    return [target for target, _ in done]

@@ -7,17 +7,26 @@ about particular files:
    "2 mins read"), photo captions with a credit ("...Image: X/REUTERS", "Photo Source: X"),
    bylines ("By X"), contributor/editor credits, correction notes and stand-alone dates are
    recognised by patterns and moved to metadata.
-2. **End of the article.** The first end marker after the body ("Leave a Reply", "Previous
-   Article", "About the author", "Print Bookmark", "Related", ...) ends the article. What follows is
-   furniture: author bios and the outlet's self-description go to metadata, the rest (link lists
-   of other headlines) is dropped.
-3. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
+2. **Notices.** Lines that speak to the reader about the site (newsletter and subscription
+   prompts, paywalls, cookie and browser notices, consent check boxes), copyright footers and tag
+   lists are furniture wherever they are (``boilerplate.py``).
+3. **Main body.** jusText's stop-word density classifier (its English stop-word list and default
+   thresholds) tells running text from link text; the main body is the stretch of lines where running
+   text outweighs unexplained furniture (maximum-sum segment, ``_body_extent``).
+4. **End of the article.** A hard end marker ("Leave a Reply", "20 thoughts on ...", "Previous
+   Article", "About the author") from the main body's start on ends the article; another end marker
+   ("Related", "Most read", "More on this story", "Tags:") ends it only after the main body: inside
+   it, it opens a block of related links (the marker and the short lines after it). What follows the
+   end is furniture: author bios and the outlet's self-description go to metadata, the rest (link
+   lists of other headlines) is dropped. After the main body and before the end, short lines are
+   links and labels, and prose stays only where jusText keeps it in context.
+5. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
    at the first prose line. Before it: a group of several short lines is a masthead; a short line
    standing alone is the title; a name-shaped line after the title is the byline. In the body,
    short lines are headings, except a line directly before a caption credit (the image's
    description), a short line between the first and second body paragraphs (a lead image's
-   description: a section heading needs a section before it), and runs of three or more short
-   lines (link lists).
+   description: a section heading needs a section before it), runs of three or more short
+   lines (link lists) and bulleted short lines (links to other stories: headings carry no bullet).
 
 Every removed line is kept in ``CleanDocument.furniture`` with its kind, so the cleaning can be
 audited line by line.
@@ -28,7 +37,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
+from . import boilerplate
 from .records import Block, Caption, CleanDocument, Credit, DocumentMetadata, Furniture, OffsetSegment
 from .repair import align, repair_text
 
@@ -69,7 +80,24 @@ COMMENT_FORM = re.compile(
     r"save my name, email|you must be logged in)",
     re.I,
 )
-BIO_MARKER = re.compile(r"^about the authors?$", re.I)
+# End markers that always end the article (comments, author box, pagination); the others (related
+# stories, "Most read", "See also", ...) end it only after the main body: inside it they open a
+# block of related links.
+HARD_END_MARKER = re.compile(
+    r"^(?:(?:leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|about the authors?|print bookmark)$|"
+    # A comment section's header: "20 thoughts on “Title”", "3 Responses to Title".
+    r"\d+ (?:thoughts?|responses?|replies|comments?) (?:on|to)\b|"
+    # "Previous article", also glued to the headline it links to: "Next articleChina plans ..."
+    r"(?:previous|next) (?:article|post|story)(?:$|(?-i:[A-Z“\"‘'])))",
+    re.I,
+)
+COMMENT_COUNT = re.compile(r"^(?:\d+ )?comments?$", re.I)
+# An author box: "About the author", "About Jane Doe" (a name-shaped line of two to four words).
+BIO_MARKER = re.compile(r"^(?:(?i:about the authors?)|About [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3})$")
+# A lead-in to links to other stories inside the body: "Read more", "See also: ...", "Watch more".
+RELATED_LEAD = re.compile(r"^(?:read|see|watch|listen)(?: (?:more|also|next))\b|^more (?:on|from|about)\b", re.I)
+# A bullet that marks a list item (not a numbered section heading).
+BULLET_MARK = re.compile(r"^[•□■▪▫◦●○‣∙]\s*")
 
 # A caption line ends in an image credit: "...criticismImage: Fatoma Coulibaly/REUTERS",
 # "Photo Source: Adama Diarra, Reuters", "A vehicle in Aguelhock. Image: MINUSMA / Harandane Dicko".
@@ -107,7 +135,7 @@ DATELINE_AGENCY = re.compile(
 )
 SELF_DESCRIPTION = re.compile(
     r"^(?P<name>(?:The )?[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,5}) is an? [^.]{0,120}?\b"
-    r"(?:publication|magazine|newspaper|news (?:site|outlet|agency|organi[sz]ation|website)|"
+    r"(?:publication|magazine|newspaper|news (?:site|outlet|agency|organi[sz]ation|website|source)|"
     r"media (?:outlet|organi[sz]ation|company)|website|broadcaster|think[- ]tank|journal)\b",
 )
 SKIP_TO_SITE = re.compile(r"skip to more (?P<outlet>.+?) sites$", re.I)
@@ -130,6 +158,11 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # A prose line: sentence-final punctuation and at least this many words, or longer than the limit.
 _PROSE_MIN_WORDS = 6
 _SHORT_MAX_WORDS = 20
+# The least a non-prose line weighs against the main body (see ``_body_extent``); the same F1 on the
+# dev pages for any value from 2 to 13 (DATACARD, "Cleaning quality on outside pages").
+_FURNITURE_MIN_WORDS = 3
+# Furniture kinds recognised by wording that also sit inside articles: neutral for the extent.
+_NEUTRAL_IN_BODY = frozenset({"caption", "credit", "prompt", "date", "byline", "correction"})
 
 
 def parse_date(text: str) -> str | None:
@@ -167,7 +200,7 @@ class _Line:
     kind: str | None = None  # furniture kind, or title/heading/paragraph
     payload: dict | None = None  # what a furniture line says (credit, date, names) for the metadata
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(_WORD.findall(self.text))
 
@@ -227,12 +260,14 @@ def clean(raw: str) -> CleanDocument:
     meta: dict = {"authors": [], "captions": [], "credits": [], "corrections": [], "author_bios": []}
 
     _classify_by_wording(lines)
+    _classify_notices(lines)
     body_start = next((i for i, ln in enumerate(lines) if ln.kind is None and ln.is_prose), None)
     if body_start is None:
         raise CleaningError("no recognisable article body (no line of running prose)")
-    end = _mark_tail(lines, body_start, meta)
+    extent, end = _article_bounds(lines, body_start)
+    _mark_tail(lines, end, meta)
     _mark_header(lines, body_start, meta)
-    _mark_body(lines, body_start, end)
+    _mark_body(lines, body_start, end, extent)
     _collect_metadata(lines[:end], meta)
     _find_outlet(lines, meta)
     return _assemble(raw, lines, meta)
@@ -299,16 +334,114 @@ def _collect_metadata(article: list[_Line], meta: dict) -> None:
             meta.setdefault("date", p["date"])
 
 
-def _mark_tail(lines: list[_Line], body_start: int, meta: dict) -> int:
-    """Mark everything from the first end marker after the body start; return the marker's index."""
+def _classify_notices(lines: list[_Line]) -> None:
+    """Copyright footers, notices to the reader (newsletter, paywall, cookies, consent) and tag lists."""
+    for ln in lines:
+        if ln.kind is not None:
+            continue
+        if boilerplate.is_copyright(ln.text) and ln.words <= 40:
+            ln.kind = "site_description"
+        elif boilerplate.is_notice(ln.text) and ln.words <= 60:
+            ln.kind = "prompt"
+        elif boilerplate.is_tag_line(ln.text):
+            ln.kind = "link_list"
+    # A line on the same subject (subscriptions, sign-up, cookies) next to a notice is part of it.
+    on_topic = [ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) for ln in lines]
+    changed = True
+    while changed:
+        changed = False
+        for i, ln in enumerate(lines):
+            if ln.kind is None and on_topic[i] and any(
+                0 <= j < len(lines) and lines[j].kind == "prompt" and on_topic[j] for j in (i - 1, i + 1)
+            ):
+                ln.kind, changed = "prompt", True
+
+
+@dataclass(frozen=True)
+class _Extent:
+    """The main body: its first and last line, and which lines jusText keeps in context."""
+
+    first: int
+    last: int
+    kept_in_context: frozenset[int]
+
+
+def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
+    """First and last line of the main body among ``lines[body_start:stop]``: the stretch where
+    running text outweighs furniture.
+
+    A line of prose counts its words for the body, unless jusText's context-free classifier rejects
+    it (low stop-word density: a caption, a list of names, a teaser); that counts nothing, and so
+    does a line recognised by its wording as furniture that sits inside articles (caption, credit,
+    prompt, notice). Any other line (tags, link lists, menus) counts its words against, at least
+    ``_FURNITURE_MIN_WORDS`` (a one-word menu item is as much a sign of a menu as a five-word one).
+    jusText's own context rules are not used here: the extent is the context.
+    """
+    context_free, in_context = boilerplate.density_classes([ln.text for ln in lines[body_start:stop]])
+    scores: list[float] = []
+    for ln, cls in zip(lines[body_start:stop], context_free):
+        if ln.kind in _NEUTRAL_IN_BODY:
+            scores.append(0)  # recognised by its wording, and found inside articles as well as around them
+        elif ln.kind is None and ln.is_prose:
+            scores.append(0 if cls == "bad" else ln.words)
+        else:
+            scores.append(-max(_FURNITURE_MIN_WORDS, ln.words))
+    if "good" in in_context:
+        kept = frozenset(body_start + k for k, cls in enumerate(in_context) if cls == "good")
+    else:  # jusText's context needs one paragraph long enough to be "good"; without one it says nothing
+        kept = frozenset(range(body_start, stop))
+    span = boilerplate.body_extent(scores)
+    if span is None:
+        return _Extent(body_start, body_start, kept)
+    return _Extent(body_start + span[0], body_start + span[1], kept)
+
+
+def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
+    """The main body's extent and the index of the line that ends the article.
+
+    The article ends at the first hard end marker (comments, author box) from the main body's start
+    on, or at the first other end marker (related stories, most read, tags) after the main body.
+    A comment section is not the page's main text: the extent is measured again without it.
+    """
+    extent = _body_extent(lines, body_start, len(lines))
+    names = {ln.text[len("by "):].strip() if ln.text.lower().startswith("by ") else ln.text
+             for ln in lines[:extent.first] if ln.kind == "byline" or _is_name_line(ln.text)}
+
+    def hard(i: int) -> bool:
+        t = lines[i].text
+        if COMMENT_COUNT.match(t):
+            # "Comments", "12 comments": also a share-bar link above the text; a comment section
+            # only comes after some of the body.
+            return sum(ln.kind is None and ln.is_prose for ln in lines[extent.first:i]) >= 2
+        return bool(HARD_END_MARKER.match(t) or COMMENT_FORM.match(t)) or (
+            BIO_MARKER.match(t) is not None and t[len("about "):] in names  # "About Jane Doe" under "By Jane Doe"
+        )
+
+    def soft(i: int) -> bool:
+        t = lines[i].text
+        return bool(END_MARKER.match(t) or BIO_MARKER.match(t) or END_MARKER.match(boilerplate.strip_bullet(t))
+                    or boilerplate.is_tag_line(t))
+
+    stop = next((i for i in range(max(body_start + 1, extent.first), len(lines)) if hard(i)), None)
+    if stop is not None:
+        extent = _body_extent(lines, body_start, stop)
     end = next(
-        (i for i in range(body_start + 1, len(lines)) if END_MARKER.match(lines[i].text) or COMMENT_FORM.match(lines[i].text)),
+        (i for i in range(body_start + 1, len(lines)) if (hard(i) and i >= extent.first) or (soft(i) and i > extent.last)),
         len(lines),
     )
+    return extent, end
+
+
+def _is_end_marker(text: str) -> bool:
+    return bool(END_MARKER.match(text) or HARD_END_MARKER.match(text) or COMMENT_FORM.match(text) or BIO_MARKER.match(text))
+
+
+def _mark_tail(lines: list[_Line], end: int, meta: dict) -> None:
+    """Mark everything from the line that ends the article: bios, the outlet's description, link lists."""
     in_bio = False
     tail = lines[end:]
     for k, ln in enumerate(tail):
-        if END_MARKER.match(ln.text) or COMMENT_FORM.match(ln.text):
+        if _is_end_marker(ln.text):
             in_bio = bool(BIO_MARKER.match(ln.text))
             ln.kind = ln.kind if ln.kind in ("prompt",) else "end_marker"
         elif ln.kind is not None:
@@ -324,7 +457,6 @@ def _mark_tail(lines: list[_Line], body_start: int, meta: dict) -> int:
         else:
             ln.kind = "link_list"
             in_bio = False
-    return end
 
 
 def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
@@ -349,12 +481,26 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
                 ln.kind, ln.payload = "caption", {"caption": ln.text, "credit": None}
 
 
-def _mark_body(lines: list[_Line], body_start: int, end: int) -> None:
+def _mark_body(lines: list[_Line], body_start: int, end: int, extent: _Extent) -> None:
     prose_seen = 0
     i = body_start
     while i < end:
         ln = lines[i]
+        if ln.kind in (None, "prompt", "link_list") and _opens_related_block(ln.text):
+            # "Related", "Read more", "Tags:" inside the body, and the short link lines after it.
+            ln.kind = ln.kind or "link_list"
+            i += 1
+            while i < end and lines[i].kind is None and lines[i].is_short and not lines[i].is_prose:
+                lines[i].kind = "link_list"
+                i += 1
+            continue
         if ln.kind is not None:
+            i += 1
+            continue
+        if i > extent.last and (not ln.is_prose or i not in extent.kept_in_context):
+            # After the main body a short line heads no section (a link, a label, a reference line),
+            # and prose is body text only where jusText keeps it in context.
+            ln.kind = "link_list"
             i += 1
             continue
         if ln.is_prose or not ln.is_short:
@@ -374,8 +520,14 @@ def _mark_body(lines: list[_Line], body_start: int, end: int) -> None:
                 r.kind, r.payload = "caption", {"caption": r.text, "credit": None}
         else:
             for r in run:
-                r.kind = "heading"
+                # A bulleted short line is a link to another story: headings carry no bullet.
+                r.kind = "link_list" if BULLET_MARK.match(r.text) else "heading"
         i = run_end
+
+
+def _opens_related_block(text: str) -> bool:
+    t = boilerplate.strip_bullet(text)
+    return bool(END_MARKER.match(t) or RELATED_LEAD.match(t) or boilerplate.is_tag_line(text))
 
 
 def _find_outlet(lines: list[_Line], meta: dict) -> None:

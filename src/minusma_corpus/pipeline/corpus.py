@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -73,8 +74,7 @@ def read_manifest(path: Path) -> list[ManifestRow]:
             raise CorpusError(f"{where}: document {row.doc_id}: date {row.date!r} is not ISO 8601 (YYYY-MM-DD)")
         rows.append(row)
     for key in ("doc_id", "source_file"):
-        seen = [getattr(r, key) for r in rows]
-        dupes = sorted({v for v in seen if seen.count(v) > 1})
+        dupes = sorted(v for v, n in Counter(getattr(r, key) for r in rows).items() if n > 1)
         if dupes:
             raise CorpusError(f"{path}: duplicate {key}: {', '.join(dupes)}")
     return rows

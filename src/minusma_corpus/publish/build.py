@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from ..annotations.validate import validate_files
 from ..fileio import sha256_file
 from ..pipeline.corpus import CorpusError
 from ..pipeline.process import ProcessedDocument, process, texts
+from ..safepath import check_replaceable, exclusive, install_dir, remove_stale, staging_dir
 from .annotation_tables import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
 from .card import FIGURE, card_markdown, license_markdown
 from .checksums import CHECKSUMS, checksums_text
@@ -27,6 +27,7 @@ class BuildReport:
     out_dir: Path
     files: dict[str, int]  # file name -> size in bytes
     rows: dict[str, int]  # config -> rows
+    warnings: list[str]  # left-overs not removed, a previous release not removed
 
 
 def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorpus:
@@ -49,48 +50,45 @@ def release_date(changelog: Path, version: str) -> str:
 
 
 def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, changelog: Path) -> BuildReport:
-    """Write the release to ``out_dir``. On any error the previous release is left untouched."""
+    """Write the release to ``out_dir``. On any error the previous release is left untouched; a directory
+    that is not a release (or empty) is never replaced."""
+    check_replaceable(out_dir.resolve())  # before the work, so a wrong --out fails at once
     date_published = release_date(changelog, __version__)
     docs = process(raw_dir, manifest)
     tables_by_config = {**tables(docs), **annotation_tables(annotated(docs, annotations))}
     descriptions = {name: desc for name, (_schema, desc) in {**CONFIGS, **ANNOTATION_CONFIGS}.items()}
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        sizes, digests = {}, {}
-        for name, table in tables_by_config.items():
-            path = staging / f"{name}.parquet"
-            write_parquet(table, path)
-            sizes[name], digests[path.name] = path.stat().st_size, sha256_file(path)
-        card = card_markdown(tables_by_config, sizes, __version__, descriptions, class_labels())
-        files = {
-            "README.md": card,
-            "LICENSE.md": license_markdown(tables_by_config),
-            FIGURE: clusters_svg(tables_by_config),
-            "croissant.json": json.dumps(croissant(tables_by_config, descriptions, digests, __version__, date_published),
-                                         ensure_ascii=False, indent=1) + "\n",
-        }
-        for name, content in files.items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_text(content, encoding="utf-8")
-        (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with exclusive(out_dir):
+        warnings = remove_stale(out_dir)
+        check_replaceable(out_dir)
+        staging = staging_dir(out_dir)
+        try:
+            _write_release(staging, tables_by_config, descriptions, date_published)
+            warnings += install_dir(staging, out_dir)
+        except BaseException:
+            if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
     files = {p.relative_to(out_dir).as_posix(): p.stat().st_size for p in sorted(out_dir.rglob("*")) if p.is_file()}
-    return BuildReport(out_dir, files, {n: t.num_rows for n, t in tables_by_config.items()})
+    return BuildReport(out_dir, files, {n: t.num_rows for n, t in tables_by_config.items()}, warnings)
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with renames, so no reader sees a half-written release."""
-    staging.chmod(0o755)
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    old = out_dir.with_name(f".{out_dir.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old)
+def _write_release(staging: Path, tables_by_config: dict, descriptions: dict, date_published: str) -> None:
+    sizes, digests = {}, {}
+    for name, table in tables_by_config.items():
+        path = staging / f"{name}.parquet"
+        write_parquet(table, path)
+        sizes[name], digests[path.name] = path.stat().st_size, sha256_file(path)
+    card = card_markdown(tables_by_config, sizes, __version__, descriptions, class_labels())
+    files = {
+        "README.md": card,
+        "LICENSE.md": license_markdown(tables_by_config),
+        FIGURE: clusters_svg(tables_by_config),
+        "croissant.json": json.dumps(croissant(tables_by_config, descriptions, digests, __version__, date_published),
+                                     ensure_ascii=False, indent=1) + "\n",
+    }
+    for name, content in files.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(content, encoding="utf-8")
+    (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
+

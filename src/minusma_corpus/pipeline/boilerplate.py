@@ -1,0 +1,129 @@
+"""Generic boilerplate evidence for the cleaner: text density, the extent of the main body, notices.
+
+Pure functions over lists of line texts; ``clean.py`` combines them with its own wording rules.
+
+- **Text density.** jusText's paragraph classifier (stop-word density, length, context), run on the
+  lines of a plain-text page as if each were an HTML paragraph: its English stop-word list and
+  default thresholds, unchanged. A line jusText calls "good" reads like running text in context.
+- **Body extent.** The main body is the stretch of lines where running text outweighs furniture:
+  the maximum-sum segment of per-line scores (words of a line of running text count for it, words
+  of any other line against it), as in Finn, Kushmerick & Smyth's body-text extraction (2001).
+  Short link lines inside an article do not split it; a long run of menus and teasers after it does.
+- **Notices.** Lines that address the reader about the site rather than the story: copyright
+  footers, newsletter/subscription/paywall prompts, cookie and browser notices, consent check boxes,
+  tag lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import justext
+from justext.core import PathInfo, classify_paragraphs, revise_paragraph_classification
+from justext.paragraph import Paragraph
+
+#: Leading list marks of a plain-text dump ("• ", "□ ", "- ", "* ", "1. "), stripped before matching.
+BULLET = re.compile(r"^(?:[•□■▪▫◦●○·‣∙*+–-]|\d{1,2}[.)])\s+")
+
+COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|^copyright\b", re.I)
+
+# A notice speaks to the reader (you, your), or of the site itself ("this site", "our newsletter"),
+# about the site: newsletters, subscriptions, paywalls, accounts, cookies, browsers, consent.
+_READER = re.compile(
+    r"\b(?:you|your|yours|yourself|you['’](?:re|ll|ve|d)|sign me up|this (?:web ?)?(?:site|page)|"
+    r"our (?:newsletters?|web ?site|site|app|journalism|reporting|(?:top |best |latest )?stories|e-?mails?|"
+    r"readers|subscribers|members|community|terms|privacy policy|cookie policy))\b",
+    re.I,
+)
+# Reported speech is the story's, not the site's: a quoted or attributed line is no notice.
+_REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told)\b")
+_SITE_TOPIC = re.compile(
+    r"\b(?:newsletters?|subscri(?:be|bed|ber|bers|bing|ption|ptions)|unsubscribe|sign(?:ing)?[- ]?(?:me )?up|"
+    r"log(?:ging)? ?in|sign(?:ing)? ?in|password|inbox|e-?mail (?:address|updates|alerts|newsletter)|cookies?|browser|javascript|"
+    r"privacy (?:policy|notice|statement)|terms (?:of (?:use|service)|and conditions)|ad ?blocker)\b",
+    re.I,
+)
+CONSENT_BOX = re.compile(r"^\[\s?[xX✓]?\s?\]")
+TAGS = re.compile(r"^(?:tags|tagged(?: with| in)?|topics|filed under|categories|related topics|more about)\s*:?\s*", re.I)
+
+
+def strip_bullet(text: str) -> str:
+    return BULLET.sub("", text, count=1)
+
+
+def is_copyright(text: str) -> bool:
+    return bool(COPYRIGHT.search(text))
+
+
+def is_notice(text: str) -> bool:
+    """A line about the site addressed to the reader: subscription, newsletter, cookie, browser, consent."""
+    if CONSENT_BOX.match(text):
+        return True
+    return bool(_SITE_TOPIC.search(text) and _READER.search(text)) and not _REPORTED.search(text)
+
+
+def mentions_site_topic(text: str) -> bool:
+    return bool(_SITE_TOPIC.search(text))
+
+
+def is_tag_line(text: str) -> bool:
+    """ "Tags:", "Tagged: Mali, UN", "Filed under: Africa"."""
+    t = strip_bullet(text)
+    m = TAGS.match(t)
+    if not m:
+        return False
+    rest = t[m.end():]
+    # The label alone, or the label and a list of terms (no sentence).
+    return m.group(0).rstrip().endswith(":") or not rest or not re.search(r"[.!?]$", rest)
+
+
+@lru_cache(maxsize=1)
+def _stoplist() -> frozenset[str]:
+    return frozenset(w.lower() for w in justext.get_stoplist("English"))
+
+
+class _Paragraph(Paragraph):
+    """A jusText paragraph whose text is computed once (jusText re-joins it on every access)."""
+
+    def __init__(self, path: PathInfo, text: str) -> None:
+        super().__init__(path)
+        self.append_text(text)
+        self._text = super().text
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+
+def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """jusText's classes of each line, each line taken as one paragraph: (context-free, in context).
+
+    Context-free: "good", "neargood", "short" (under 70 characters) or "bad" (low stop-word density,
+    copyright sign). In context (jusText's full algorithm, neighbours deciding short and near-good
+    lines): "good" or "bad".
+    """
+    paragraphs = []
+    for text in texts:
+        path = PathInfo()
+        path.append("body")
+        path.append("p")
+        paragraphs.append(_Paragraph(path, text))
+    classify_paragraphs(paragraphs, _stoplist())
+    context_free = [p.cf_class for p in paragraphs]
+    revise_paragraph_classification(paragraphs)
+    return context_free, [p.class_type for p in paragraphs]
+
+
+def body_extent(scores: Sequence[float]) -> tuple[int, int] | None:
+    """(first, last) index of the maximum-sum contiguous segment of ``scores``; None if all <= 0."""
+    best, best_span = 0.0, None
+    run, run_start = 0.0, 0
+    for i, s in enumerate(scores):
+        if run <= 0:
+            run, run_start = 0.0, i
+        run += s
+        if run > best:
+            best, best_span = run, (run_start, i)
+    return best_span

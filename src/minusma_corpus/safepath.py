@@ -1,0 +1,201 @@
+"""Paths taken from input, and directories the program replaces: never outside their place, never what
+the program did not make.
+
+* ``file_name`` and ``inside`` check a name or relative path taken from an input file (an annotation id,
+  a document id, a checksum listing) before it becomes a path.
+* ``install_dir`` puts a freshly written directory in the place of an older one with one atomic
+  exchange (``renameat2(RENAME_EXCHANGE)`` on Linux), so that a reader or a crash at any moment sees
+  either the old or the new directory, never none. It refuses to replace anything that is not a
+  directory this program wrote (``is_ours``).
+* ``staging_dir`` makes the temporary sibling a writer fills; ``remove_stale`` clears what a killed
+  writer left behind; ``exclusive`` is the lock that keeps two writers of one directory apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+CHECKSUMS = "SHA256SUMS"
+STAGING_MARK = ".minusma-corpus-staging"  # present in a staging directory until it is complete
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+class UnsafePathError(ValueError):
+    """A name or path from input that would leave its directory, or a directory that is not ours."""
+
+
+def file_name(value: object, what: str) -> str:
+    """``value`` if it is safe as one path component (letters, digits, ``.``, ``_``, ``-``; no
+    separator, not ``.``/``..``, not hidden), else :class:`UnsafePathError` naming ``what``."""
+    if not isinstance(value, str) or not _NAME.fullmatch(value) or value in {".", ".."}:
+        raise UnsafePathError(f"{what} {value!r} cannot be used in a file name (allowed: letters, digits, '.', '_', "
+                              "'-', not starting with '.' or '-'); correct it in the input")
+    return value
+
+
+def inside(base: Path, relative: str | Path, what: str) -> Path:
+    """``base / relative`` if ``relative`` is a relative path that stays inside ``base`` (no ``..``, no
+    absolute path, no symlink out), else :class:`UnsafePathError` naming ``what``."""
+    rel = PurePosixPath(str(relative).replace("\\", "/"))
+    if rel.is_absolute() or not rel.parts or any(p in {"..", ""} for p in rel.parts) or ":" in rel.parts[0]:
+        raise UnsafePathError(f"{what} {str(relative)!r} is not a relative path inside {base}")
+    path = base / Path(*rel.parts)
+    root = base.resolve()
+    if not path.resolve().is_relative_to(root):
+        raise UnsafePathError(f"{what} {str(relative)!r} leads outside {base} (through a symbolic link)")
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Replacing a directory
+# --------------------------------------------------------------------------------------------
+
+
+def listed_files(directory: Path) -> set[str] | None:
+    """The relative paths a directory's ``SHA256SUMS`` lists (``None`` when it has none or it is unreadable)."""
+    try:
+        text = (directory / CHECKSUMS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return {line.partition("  ")[2] for line in text.splitlines() if line.strip()}
+
+
+def is_ours(directory: Path) -> bool:
+    """Whether ``directory`` holds only what this program writes: it is empty, or it is a staging
+    directory (``STAGING_MARK``), or a release whose every file is listed in its ``SHA256SUMS``."""
+    if not directory.is_dir() or directory.is_symlink():
+        return False
+    if not any(directory.iterdir()) or (directory / STAGING_MARK).is_file():
+        return True
+    listed = listed_files(directory)
+    if listed is None:
+        return False
+    present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if not p.is_dir()}
+    return present <= listed | {CHECKSUMS}
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse, before any work is done, to write a directory over something that is not ours."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise UnsafePathError(f"{target} exists and is not a directory; choose another --out (nothing was changed)")
+    if target.exists() and not is_ours(target):
+        raise UnsafePathError(f"{target} holds files this program did not write (it is not empty and not a release "
+                              "listed in its SHA256SUMS); it will not be replaced: choose an empty or new --out "
+                              "directory (nothing was changed)")
+
+
+def staging_dir(target: Path) -> Path:
+    """A new sibling of ``target`` to fill, marked as a staging directory until :func:`install_dir`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-staging-", dir=target.parent))
+    (staging / STAGING_MARK).touch()
+    return staging
+
+
+def _stale(target: Path) -> list[Path]:
+    parent = target.parent
+    if not parent.is_dir():
+        return []
+    names = (f".{target.name}-staging-", f".{target.name}-old")
+    return [p for p in sorted(parent.iterdir()) if p.name.startswith(names) and p.is_dir() and not p.is_symlink()]
+
+
+def remove_stale(target: Path) -> list[str]:
+    """Remove the staging and old directories that an interrupted writer of ``target`` left beside it,
+    and put the previous directory back if a crash left ``target`` missing. Returns warnings about
+    left-overs that are not ours (they are kept)."""
+    warnings = []
+    for path in _stale(target):
+        if not is_ours(path):
+            warnings.append(f"{path}: left beside {target.name} but not written by this program; not removed")
+        elif not target.exists() and path.name == f".{target.name}-old":
+            path.rename(target)  # a crash between the two renames of the fallback swap
+        else:
+            _rmtree(path)
+    return warnings
+
+
+def install_dir(staging: Path, target: Path) -> list[str]:
+    """Put ``staging`` in ``target``'s place atomically and remove the previous ``target``.
+    Returns warnings (a previous directory that could not be removed); raises if nothing changed."""
+    check_replaceable(target)
+    (staging / STAGING_MARK).unlink(missing_ok=True)
+    staging.chmod(0o755)
+    if not target.exists():
+        staging.rename(target)
+        return []
+    if _exchange(staging, target):
+        old = staging  # after the exchange, the staging path holds the previous directory
+    else:  # no atomic exchange on this system: two renames; remove_stale() repairs a crash between them
+        old = target.with_name(f".{target.name}-old")
+        target.rename(old)
+        staging.rename(target)
+    try:
+        _rmtree(old)
+    except OSError as e:
+        return [f"the new {target.name} is in place, but the previous one could not be removed from {old} "
+                f"({e.strerror or e}); remove it by hand"]
+    return []
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _rmtree(path: Path) -> None:
+    def writable_then_retry(func, p, _exc):
+        parent = os.path.dirname(p)
+        os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+        func(p)
+
+    path.chmod(path.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR)
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=writable_then_retry)
+    else:
+        shutil.rmtree(path, onerror=writable_then_retry)
+
+
+@contextlib.contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """Hold the writer's lock of ``target`` (an advisory lock on its parent directory), or fail at once
+    naming the directory when another writer holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UnsafePathError(f"another build is writing into {target.parent} right now; wait until it has "
+                                  "finished, then run this again (nothing was changed)") from None
+        yield
+    finally:
+        os.close(fd)
