@@ -258,7 +258,16 @@ def field_gazetteer(focus: tuple[str, ...] = FOCUS_COUNTRIES, min_population: in
         for name in names:
             if name not in excluded:
                 add(name, entry)
+    # first-level subdivisions (ISO 3166-2): states, provinces, regions, territories
+    for sub in pycountry.subdivisions:
+        if sub.type in _SUBDIVISION_TYPES and sub.parent_code is None and sub.name not in excluded \
+                and sub.name not in _NOT_NAMES and re.fullmatch(r"[A-ZÀ-Ý][\w’'-]+(?: [A-Z][\w’'-]+)*", sub.name):
+            add(sub.name, FieldEntry("GPE", sub.name, (("iso3166-2", sub.code),)))
     return out
+
+
+_SUBDIVISION_TYPES = frozenset({"State", "Province", "Region", "Territory", "Autonomous region", "Autonomous community",
+                                "Country", "Federal district"})
 
 
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’']\w+)*")  # hyphens split words: "al Qaeda-linked"
@@ -336,12 +345,13 @@ _ORG_HEADS = (r"(?:Programme|Program|Council|Movement|Movements|Agency|Organi[sz
               r"Commission|Committee|Union|Party|Front|Alliance|Coalition|Association|University|Bank|Fund|Office|"
               r"Ministry|Department|Forces|Army|Corporation|Centre|Center|Authority|Court|Parliament|Assembly|"
               r"Federation|League|Society|Network|Academy|Bureau|Police|Guard|Agence|Zentrum|"
-              r"News|Times|Post|Journal|Weekly|Herald|Tribune|Gazette|Magazine)")
+              r"News|Times|Post|Journal|Weekly|Herald|Tribune|Gazette|Magazine|Service|Navy|Air Force|"
+              r"Government|Church|Conference|Council|Secretariat|Directorate|Institution)")
 _HEAD = re.compile(_ORG_HEADS)
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'&-]*|d[’'][A-Z]\w*)"
 _ORG_PATTERN = re.compile(
-    rf"(?:\b{_CAP} (?:(?:for|of|de|du|des) (?:the )?|and )?)*\b{_CAP} {_ORG_HEADS}\b"
-    rf"(?: (?:of|for|on) (?:the )?{_CAP}(?: (?:and )?{_CAP})*)?"
+    rf"(?:\b{_CAP} (?:(?:for|of|de|du|des) |and )?)*\b{_CAP} {_ORG_HEADS}\b"
+    rf"(?: (?:of|for|on) (?:the )?{_CAP}(?: {_CAP}){{0,2}}(?! {_CAP}))?"
     rf"|\b{_ORG_HEADS} (?:of|for) (?:the )?{_CAP}(?: (?:and )?{_CAP})*"
 )
 _MISSION_PATTERN = re.compile(
@@ -362,6 +372,15 @@ _ACRONYM_AFTER = re.compile(r"\s?\((?P<acronym>[A-Z][A-Za-z0-9&-]*[A-Z0-9])\)")
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     lead = _LEADING.match(text, start, end)
     return (lead.end() if lead else start), end
+
+
+def _split_coordination(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Two names joined by "and" when both sides have a head noun ("X Institute of Technology and Y University");
+    "Defense and Security Forces" stays one name."""
+    cut = text.find(" and ", start, end)
+    if cut > 0 and _HEAD.search(text, start, cut) and _HEAD.search(text, cut + 5, end):
+        return [(start, cut), *_split_coordination(text, cut + 5, end)]
+    return [(start, end)]
 
 
 def shape_candidates(text: str, known: set[str] | frozenset[str] = frozenset()) -> list[Candidate]:
@@ -389,9 +408,9 @@ def shape_candidates(text: str, known: set[str] | frozenset[str] = frozenset()) 
             out.append(Candidate(m.start(), m.end(), "PERSON", None, None, "shape"))
     for pattern, label in ((_ORG_PATTERN, "ORG"), (_MISSION_PATTERN, "MISSION"), (_LAW_PATTERN, "LAW")):
         for m in pattern.finditer(text):
-            start, end = _trimmed(text, *m.span())
-            if " " in text[start:end] and text[start:end] not in known:  # more than a bare head noun
-                out.append(Candidate(start, end, label, None, None, "shape"))
+            for start, end in _split_coordination(text, *_trimmed(text, *m.span())):
+                if " " in text[start:end] and text[start:end] not in known:  # more than a bare head noun
+                    out.append(Candidate(start, end, label, None, None, "shape"))
     for m in _REGION_OF.finditer(text):  # "Central Mali" as a region; "South Sudan" is in the gazetteer
         if m.group("place") in known and m.group(0) not in known:
             out.append(Candidate(m.start(), m.end(), "LOC", None, None, "shape"))
