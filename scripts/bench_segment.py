@@ -3,7 +3,8 @@
 
 Every segmenter gets the same input, one block (title, heading or paragraph) at a time, and is scored on
 sentence-end offsets: over all sentences, and over block-internal boundaries only (the hard ones; a
-block's end is always a sentence end). Speed is MB (UTF-8) of text per second on one core, measured
+block's end is always a sentence end). Speed is MB (UTF-8) of text per CPU second of the process (one core;
+CPU time rather than wall time, so that other work on a shared machine does not count), measured
 over repeated passes until each segmenter has run for at least --seconds.
 
 Two test sets, each printed as its own table:
@@ -137,12 +138,12 @@ def run(test: TestSet, seconds: float) -> None:
             pred = predicted[doc_id]
             score_all += boundary_score(gold, [(s, e) for s, e, _b in pred])
             score_internal += boundary_score(internal_gold[doc_id], [(s, e) for s, e, b in pred if e != b])
-        passes, start = 0, time.perf_counter()
+        passes, start = 0, time.process_time()
         while True:
             for b in test.blocks:
                 split(b.text)
             passes += 1
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             if elapsed >= seconds:
                 break
         mbps = total_bytes * passes / elapsed / 1e6

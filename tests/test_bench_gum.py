@@ -10,8 +10,7 @@ sys.path.insert(0, str(SCRIPTS))
 
 from bench_preannotate import GumDocument, score  # noqa: E402
 
-PARAGRAPHS = [["Aid for Mali"], ["The convoy reached Gao at 6 P.M.", "Dr. Sy met it.", "Officials listed needs: 1.) food",
-                                  "2.) water."], ["It left."]]
+PARAGRAPHS = [["Aid for Mali"], ["The convoy reached Gao at 6 P.M.", "Dr. Sy met it.", "1.) Food", "2.) Water."], ["It left."]]
 
 
 def _gum_dir(tmp_path):

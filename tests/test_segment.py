@@ -41,11 +41,12 @@ def test_news_sentences(text, expected):
     # numbered and lettered list items inside a line
     ("1.) Close the base 2.) Hand over the camp", ["1.) Close the base", "2.) Hand over the camp"]),
     ("1) Close the base. 2) Hand over the camp.", ["1) Close the base.", "2) Hand over the camp."]),
-    ("Steps: (1) Close the base (2) Hand over the camp", ["Steps: (1) Close the base", "(2) Hand over the camp"]),
+    ("(1) Close the base (2) Hand over the camp", ["(1) Close the base", "(2) Hand over the camp"]),
+    # a list run in after a colon stays in its sentence
+    ("Steps: (1) close the base (2) hand over the camp.", ["Steps: (1) close the base (2) hand over the camp."]),
     ("a. Troops leave b. Police stay c. Donors pay", ["a. Troops leave", "b. Police stay", "c. Donors pay"]),
     ("i. Troops leave. ii. Police stay.", ["i. Troops leave.", "ii. Police stay."]),
-    ("He demanded two things: a) a ceasefire. b) Talks in Algiers.",
-     ["He demanded two things: a) a ceasefire.", "b) Talks in Algiers."]),
+    ("He demanded two things: a) a ceasefire. b) Talks in Algiers.", ["He demanded two things: a) a ceasefire. b) Talks in Algiers."]),
     # not a list: numbers after words, and a lone item
     ("Mali scored 1. Then Niger scored 2. Then it rained.", ["Mali scored 1.", "Then Niger scored 2.", "Then it rained."]),
     ("Plan a. No, plan b.", ["Plan a.", "No, plan b."]),

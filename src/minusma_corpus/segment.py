@@ -19,7 +19,7 @@ Rule-based and regex-driven, written for English news prose:
 * a single capital ends the sentence before a common opener ("World War I. The ..."), and "I" after a
   lower-case word does before any capital ("you and I. Did you ...");
 * list items in a line ("1.) ... 2.) ...", "a. ... b. ...", "(i) ... (ii) ...": markers of one style with
-  consecutive numbers) each start a sentence, except the first after a colon;
+  consecutive numbers) each start a sentence, unless the list is run in after a colon ("two things: a) ... b) ...");
 * ellipses: a spaced ". . ." marks an omission inside a sentence, ". . . ." (and "....") ends one, and an
   ellipsis standing after a sentence end opens the next sentence ("It closed. ... The next week").
 """
@@ -122,14 +122,18 @@ def _is_boundary(text: str, line_start: int, sentence_start: int, dot: int, end:
     return True
 
 
-def _list_markers(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
-    """Spans of the list markers of a line that form a sequence ("1.) ... 2.) ...", "a. ... b. ...").
+def _list_markers(text: str, line_start: int, line_end: int) -> list[tuple[int, int, bool]]:
+    """Spans of the list markers of a line that form a sequence ("1.) ... 2.) ...", "a. ... b. ..."), and whether
+    the list is run in after a colon ("two things: a) ... b) ...").
 
     A marker belongs to a list when the next or previous marker of the same style (same punctuation,
     digits, letters or roman numerals) carries the next or previous number; the first of a list is 1, "a"
     or "i", or starts the line."""
-    found = []
+    matches = _LIST_MARKER.findall(text, line_start, line_end)
     first = _LIST_MARKER_FIRST.match(text, line_start, line_end)
+    if len(matches) + (first is not None) < 2:
+        return []
+    found = []
     for m in ([first] if first else []) + list(_LIST_MARKER.finditer(text, line_start, line_end)):
         label, punct = m.group(1), m.group(2)
         start = m.start(1) - 1 if m.start(1) > line_start and text[m.start(1) - 1] == "(" else m.start(1)
@@ -149,6 +153,7 @@ def _list_markers(text: str, line_start: int, line_end: int) -> list[tuple[int, 
     if len(found) < 2:
         return []
     in_list: set[int] = set()
+    run_in: set[int] = set()  # markers of a list run in after a colon
     for i in range(len(found) - 1):
         a, b = found[i], found[i + 1]
         if a[2] != b[2]:
@@ -160,9 +165,11 @@ def _list_markers(text: str, line_start: int, line_end: int) -> list[tuple[int, 
                 before = text[line_start:a[0]].rstrip()
                 if i not in in_list and before and (value != 1 or before[-1].isalnum()):
                     continue
+                if i in run_in or (i not in in_list and before.endswith(":")):
+                    run_in.update((i, i + 1))
                 in_list.update((i, i + 1))
                 break
-    return [(found[i][0], found[i][1]) for i in sorted(in_list)]
+    return [(found[i][0], found[i][1], i in run_in) for i in sorted(in_list)]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -171,10 +178,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in _LINE.finditer(text):
         line_start, line_end = line.span()
         markers = _list_markers(text, line_start, line_end)
-        in_marker = {i for s, e in markers for i in range(s, e)}
-        # each item of a list starts a sentence, but a colon keeps the first with its introduction ("sins: a) ...")
-        cuts = [s for s, _e in markers if text[line_start:s].strip() and not text[line_start:s].rstrip().endswith(":")]
-        start, k = line_start, 0
+        start = line_start
+        if not markers:
+            for m in _CANDIDATE.finditer(text, line_start, line_end):
+                if _is_boundary(text, line_start, start, m.start(), m.end()):
+                    _append(text, spans, start, m.end())
+                    start = m.end()
+            _append(text, spans, start, line_end)
+            continue
+        in_marker = {i for s, e, _r in markers for i in range(s, e)}
+        # each item of a list starts a sentence; a list run in after a colon stays in its sentence ("sins: a) ... b) ...")
+        cuts = [s for s, _e, run_in in markers if not run_in and text[line_start:s].strip()]
+        k = 0
         for m in _CANDIDATE.finditer(text, line_start, line_end):
             while k < len(cuts) and cuts[k] <= m.start():
                 _append(text, spans, start, cuts[k])
