@@ -179,3 +179,29 @@ def test_select_keeps_the_longest_non_overlapping(spans):
     for c in candidates:  # every candidate left out overlaps a chosen one at least as long
         if c not in chosen:
             assert any(o.start < c.end and c.start < o.end and o.end - o.start >= c.end - c.start for o in chosen)
+
+
+def test_entity_proposals_for_unlinked_names_carry_external_ids():
+    from minusma_corpus.preannotate import entity_proposals
+
+    chosen = propose(ARTICLE, gazetteer_from_kb(KB))
+    proposals = {p["name"]: p for p in entity_proposals(ARTICLE, chosen, {"mali", "minusma", "timbuktu"})}
+    timbuktu = proposals["Timbuktu"]  # GeoNames' name for the place the text calls Tombouctou
+    assert timbuktu["label"] == "GPE" and timbuktu["aliases"] == ["Tombouctou"]
+    assert timbuktu["external_ids"]["iso3166"] == "ML" and timbuktu["id"] == "timbuktu-2"  # the id is free
+    assert proposals["Nigeria"]["external_ids"] == {"iso3166": "NG", "geonames": "2328926"}
+    assert "Mali" not in proposals  # linked to the knowledge base already
+    assert proposals["Moussa Traore"]["label"] == "PERSON" and "external_ids" not in proposals["Moussa Traore"]
+    assert len({p["id"] for p in proposals.values()}) == len(proposals)
+
+
+def test_cli_writes_kb_proposals_beside_the_predictions(tmp_path, processed):
+    from minusma_corpus.cli import main
+
+    doc_id = sorted(processed)[0]
+    assert main(["preannotate", doc_id, "--out", str(tmp_path), "--kb-proposals"]) == 0
+    import json
+
+    proposals = json.loads((tmp_path / f"{doc_id}.kb-proposals.json").read_text())
+    assert all({"id", "label", "name", "aliases", "description"} <= set(p) for p in proposals)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{doc_id}.json", f"{doc_id}.kb-proposals.json"]

@@ -504,6 +504,42 @@ def preannotate(doc_id: str, text: str, gazetteer: dict[str, tuple[str, str]], d
     }
 
 
+def _slug(name: str) -> str:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def entity_proposals(text: str, candidates: list[Candidate], kb_ids: set[str] | frozenset[str] = frozenset(),
+                     field: dict[str, FieldEntry] | None = None) -> list[dict]:
+    """Knowledge-base entries for the named mentions that no entity is linked to: ``id``, ``label``, ``name``,
+    ``aliases``, ``description`` (empty, for the annotator) and, from field data, ``external_ids`` (ISO 3166,
+    ISO 3166-2, GeoNames). Surfaces with the same label and identifiers make one entry. Nothing is written to
+    the knowledge base: the annotator reviews the list and adds what is right."""
+    field = field_gazetteer() if field is None else field
+    linked = {label for label, spec in load_schema().entity_labels.items() if spec.get("linked")}
+    entries: dict[tuple, dict] = {}
+    for c in candidates:
+        if c.entity_id is not None or c.label not in linked:
+            continue
+        surface = text[c.start:c.end]
+        known = field.get(surface)
+        name = known.name if known is not None and known.label == c.label else surface
+        key = (c.label, tuple(sorted((c.external_ids or {}).items())) or name)
+        entry = entries.setdefault(key, {"id": _slug(name), "label": c.label, "name": name, "aliases": [],
+                                         "description": "", **({"external_ids": c.external_ids} if c.external_ids else {})})
+        if surface not in entry["aliases"]:
+            entry["aliases"].append(surface)
+    taken = set(kb_ids)
+    out = []
+    for entry in entries.values():
+        base, n = entry["id"] or "entity", 2
+        while entry["id"] in taken or not entry["id"]:
+            entry["id"], n = f"{base}-{n}", n + 1
+        taken.add(entry["id"])
+        out.append(entry)
+    return out
+
+
 def evaluate_leave_one_out(texts: dict[str, str], gold: dict[str, dict], dates: dict[str, str | None],
                            nlp=None) -> dict[str, tuple[int, int, int]]:
     """Per label (and ``ALL``): (true positives, predicted, gold) of exact-span, same-label mentions, each
