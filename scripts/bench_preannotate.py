@@ -135,7 +135,7 @@ def systems(spacy_names: list[str]):
         from minusma_corpus.preannotate import spacy_candidates
 
         yield f"spaCy {version} alone", lambda text, nlp=nlp: spans(spacy_candidates(nlp, text))
-        yield f"  + minusma_corpus preannotate", lambda text, nlp=nlp: spans(propose(text, gazetteer, nlp=nlp))
+        yield "  + minusma_corpus preannotate", lambda text, nlp=nlp: spans(propose(text, gazetteer, nlp=nlp))
 
 
 def main(argv=None) -> int:

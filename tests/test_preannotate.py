@@ -1,6 +1,15 @@
 """Pre-annotation: gazetteer, rules and the spaCy path (a blank pipeline with an entity ruler: nothing downloaded)."""
 
-from minusma_corpus.preannotate import gazetteer_from_kb, preannotate, rule_candidates
+import json
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minusma_corpus.annotations import write_annotation_file
+from minusma_corpus.preannotate import (Candidate, entity_proposals, evaluate_leave_one_out, field_gazetteer,
+                                        gazetteer_from_kb, preannotate, propose, rule_candidates, select)
 
 KB = [{"id": "minusma", "label": "MISSION", "name": "MINUSMA", "aliases": ["MINUSMA"]},
       {"id": "mali", "label": "GPE", "name": "Mali", "aliases": ["Mali"]}]
@@ -52,15 +61,6 @@ def test_spacy_path_with_blank_pipeline_and_entity_ruler():
 # --------------------------------------------------------------------------------------------
 # Field data, shapes and acronyms (sentences written for these tests)
 # --------------------------------------------------------------------------------------------
-
-import time
-
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from minusma_corpus.annotations import write_annotation_file
-from minusma_corpus.preannotate import Candidate, field_gazetteer, propose, select
 
 ARTICLE = (
     "Convoys left Tombouctou for Mopti and Kidal on Monday, and aid from Nigeria reached Gao. "
@@ -146,8 +146,6 @@ def test_predicted_file_is_schema_valid(tmp_path):
 
 
 def test_leave_one_document_out_meets_the_target(processed, gold):
-    from minusma_corpus.preannotate import evaluate_leave_one_out
-
     counts = evaluate_leave_one_out({k: d.clean.text for k, d in processed.items()}, gold,
                                     {k: d.row.date for k, d in processed.items()})
     tp, pred, true = counts["ALL"]
@@ -182,8 +180,6 @@ def test_select_keeps_the_longest_non_overlapping(spans):
 
 
 def test_entity_proposals_for_unlinked_names_carry_external_ids():
-    from minusma_corpus.preannotate import entity_proposals
-
     chosen = propose(ARTICLE, gazetteer_from_kb(KB))
     proposals = {p["name"]: p for p in entity_proposals(ARTICLE, chosen, {"mali", "minusma", "timbuktu"})}
     timbuktu = proposals["Timbuktu"]  # GeoNames' name for the place the text calls Tombouctou
@@ -200,8 +196,6 @@ def test_cli_writes_kb_proposals_beside_the_predictions(tmp_path, processed):
 
     doc_id = sorted(processed)[0]
     assert main(["preannotate", doc_id, "--out", str(tmp_path), "--kb-proposals"]) == 0
-    import json
-
     proposals = json.loads((tmp_path / f"{doc_id}.kb-proposals.json").read_text())
     assert all({"id", "label", "name", "aliases", "description"} <= set(p) for p in proposals)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{doc_id}.json", f"{doc_id}.kb-proposals.json"]
