@@ -358,7 +358,7 @@ _MISSION_PATTERN = re.compile(
     rf"\b(?:Operation|Task Force) {_CAP}(?: {_CAP})?"
     rf"|(?:\b{_CAP} )+Mission (?:in|to|for|of) (?:the )?{_CAP}(?: (?:of )?(?:the )?{_CAP})*"
 )
-_LEADING = re.compile(r"(?:(?:The|Several|Many|Some|Both|All|Each|Every|A|An|In|On|At|By|For|From|With|To|And|But|Of|Its|Their|His|Her|This|That) )+")
+_LEADING = re.compile(r"(?:(?:The|Several|Many|Some|Both|All|Each|Every|Such|Any|Another|No|Last|Next|Other|Previous|A|An|In|On|At|By|For|From|With|To|And|But|Of|Its|Their|His|Her|This|That) )+")
 _LAW_PATTERN = re.compile(
     rf"(?:\b(?:\d{{4}} )?(?:{_CAP} )+(?:Accords?|Agreement|Treaty|Convention|Protocol|Charter|Declaration)"
     rf"(?: (?:on|for|of) (?:the )?{_CAP}(?: (?:and|in) {_CAP})*)?(?: \d{{4}})?"
