@@ -1,6 +1,8 @@
 """Sentence splitting, paragraphs and tokens on news text, and against the hand-made gold."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from support.paths import GOLD_SENTENCES
 from minusma_corpus import paragraph_spans, split_sentences, tokenize
@@ -33,6 +35,64 @@ def sentences(text):
 ])
 def test_news_sentences(text, expected):
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # numbered and lettered list items inside a line
+    ("1.) Close the base 2.) Hand over the camp", ["1.) Close the base", "2.) Hand over the camp"]),
+    ("1) Close the base. 2) Hand over the camp.", ["1) Close the base.", "2) Hand over the camp."]),
+    ("(1) Close the base (2) Hand over the camp", ["(1) Close the base", "(2) Hand over the camp"]),
+    # a list run in after a colon stays in its sentence
+    ("Steps: (1) close the base (2) hand over the camp.", ["Steps: (1) close the base (2) hand over the camp."]),
+    ("a. Troops leave b. Police stay c. Donors pay", ["a. Troops leave", "b. Police stay", "c. Donors pay"]),
+    ("i. Troops leave. ii. Police stay.", ["i. Troops leave.", "ii. Police stay."]),
+    ("He demanded two things: a) a ceasefire. b) Talks in Algiers.", ["He demanded two things: a) a ceasefire. b) Talks in Algiers."]),
+    # not a list: numbers after words, and a lone item
+    ("Mali scored 1. Then Niger scored 2. Then it rained.", ["Mali scored 1.", "Then Niger scored 2.", "Then it rained."]),
+    ("Plan a. No, plan b.", ["Plan a.", "No, plan b."]),
+    # abbreviations before numbers, and the same words elsewhere
+    ("The figures are on p. 12 of the report. It is long.", ["The figures are on p. 12 of the report.", "It is long."]),
+    ("See pp. 4-7 and Fig. 2 for the map.", ["See pp. 4-7 and Fig. 2 for the map."]),
+    ("Resolution No. 2690 ended it. Few objected.", ["Resolution No. 2690 ended it.", "Few objected."]),
+    ("Asked if they would stay, he said no. The troops left.", ["Asked if they would stay, he said no.", "The troops left."]),
+    # times before a capital
+    ("The convoy left Gao at 7 P.M. Mr. Traore then called the base.",
+     ["The convoy left Gao at 7 P.M.", "Mr. Traore then called the base."]),
+    ("At 9 a.m. Dr. Sow opened the clinic.", ["At 9 a.m. Dr. Sow opened the clinic."]),
+    ("The vote is at 3 p.m. Tuesday in New York.", ["The vote is at 3 p.m. Tuesday in New York."]),
+    ("The curfew starts at 10 p.m. The streets empty.", ["The curfew starts at 10 p.m.", "The streets empty."]),
+    # a sentence ending in a single capital
+    ("The decision was made by my brother and I. Nobody asked us.", ["The decision was made by my brother and I.", "Nobody asked us."]),
+    ("Veterans of World War I. They marched.", ["Veterans of World War I.", "They marched."]),
+    ("Vitamin A. Diop wrote about it.", ["Vitamin A. Diop wrote about it."]),  # an initial, as far as a splitter can tell
+    # ellipsis conventions
+    ("The mission . . . was never funded.", ["The mission . . . was never funded."]),
+    ("The mission was . . . I cannot say more.", ["The mission was . . . I cannot say more."]),
+    ("They stayed for years . . . . Then they left.", ["They stayed for years . . . .", "Then they left."]),
+    ("They stayed for years. . . . Then they left.", ["They stayed for years. . . .", "Then they left."]),
+    ("Nobody expected it.... The mission ended.", ["Nobody expected it....", "The mission ended."]),
+    ("The camp closed. ... The next week the town fell.", ["The camp closed.", "... The next week the town fell."]),
+    ("It ended . . .", ["It ended . . ."]),
+])
+def test_lists_abbreviations_times_initials_ellipses(text, expected):
+    assert sentences(text) == expected
+
+
+_ALPHABET = "abI Mr.No5p1)(:…\"”ivx "
+
+
+@given(st.text(alphabet=_ALPHABET + "\n", max_size=80))
+def test_sentence_spans_are_ordered_trimmed_and_within_lines(text):
+    spans = split_sentences(text)
+    previous_end = 0
+    for s, e in spans:
+        assert previous_end <= s < e <= len(text)
+        piece = text[s:e]
+        assert piece == piece.strip() and "\n" not in piece
+        previous_end = e
+    # every non-space character is in a sentence
+    covered = {i for s, e in spans for i in range(s, e)}
+    assert covered >= {i for i, c in enumerate(text) if not c.isspace()}
 
 
 def test_paragraph_spans():

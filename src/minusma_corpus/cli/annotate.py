@@ -92,6 +92,17 @@ def _preannotate(args: argparse.Namespace) -> int:
         out = args.out / f"{doc_id}.json"
         write_annotation_file(out, data)
         print(f"wrote {out}: {len(data['mentions'])} predicted mentions")
+        if args.kb_proposals:
+            import json
+
+            from ..annotations.preannotate import entity_proposals, propose
+            from ..fileio import write_atomic
+
+            proposals = entity_proposals(d.clean.text, propose(d.clean.text, gazetteer, d.row.date, nlp=nlp),
+                                         {e for _l, e in gazetteer.values()})
+            path = args.out / f"{doc_id}.kb-proposals.json"
+            write_atomic(path, json.dumps(proposals, ensure_ascii=False, indent=2) + "\n")
+            print(f"wrote {path}: {len(proposals)} unlinked names proposed for annotations/entities.json")
     return 0
 
 
@@ -160,6 +171,9 @@ def add_parsers(sub) -> None:
     pa_.add_argument("--out", type=Path, default=Path("annotations/predicted"), help="default: annotations/predicted")
     pa_.add_argument("--spacy", default=None, help="an installed spaCy pipeline (name or path) to add its entities")
     pa_.add_argument("--evaluate", action="store_true", help="leave-one-document-out precision/recall against the gold")
+    pa_.add_argument("--kb-proposals", action="store_true",
+                     help="also write <doc_id>.kb-proposals.json: knowledge-base entries (with ISO 3166 / GeoNames ids) "
+                          "for the names no entity is linked to")
     corpus_options(pa_, annotations=True)
     pa_.set_defaults(func=_preannotate)
 
