@@ -114,14 +114,10 @@ CONTRIBUTED = re.compile(
 )
 # "(Reporting by Edward McAllister; Editing by Alison Williams)", "Additional reporting by X",
 # "Edited by: X", "Writing by X".
-ROLE_CREDIT_LINE = re.compile(
-    r"^\(?(?:(?:additional )?reporting|writing|editing|edited|written|compiled|translated|"
-    r"fact-checked|produced)\s+by\b.*$",
-    re.I,
-)
+_ROLES = r"(?:additional )?reporting|writing|editing|edited|written|compiled|translated|fact-checked|produced"
+ROLE_CREDIT_LINE = re.compile(rf"^\(?(?:{_ROLES})\s+by\b.*$", re.I)
 ROLE_CREDIT = re.compile(
-    r"(?P<role>(?:additional )?reporting|writing|editing|edited|written|compiled|translated|fact-checked|produced)"
-    r"\s+by:?\s*(?P<names>[^;()]+)",
+    rf"(?P<role>{_ROLES})\s+by:?\s*(?P<names>[^;()]+)",
     re.I,
 )
 CORRECTION = re.compile(
