@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..annotations.agreement import agreement, disagreements
 from .claims import cluster_members, has_conflict, ordered_clusters
 from .entities import entity_mentions
-from .fmt import cluster_anchor, doc_page, entity_page, esc, label_class, raw_page
+from .fmt import cluster_anchor, doc_page, entity_page, esc, label_class, or_dash, raw_page
 from .items import Item
 from .page import Site, badge_span, doc_stance, html_table, page_frame
 
@@ -44,7 +44,7 @@ def render_index_page(site: Site) -> str:
             stance = doc_stance(site, site.a.docs.get(doc.doc_id)) if shown else ""
             extra = ""
         rows.append(f'<tr><td><a href="{esc(doc_page(doc.doc_id))}">{esc(doc.display_title)}</a><br>'
-                    f'<code>{esc(doc.doc_id)}</code></td><td>{esc(doc.outlet or "")}</td><td class="date">{esc(doc.date or "")}</td>'
+                    f'<code>{esc(doc.doc_id)}</code></td><td>{or_dash(doc.outlet, "no outlet named")}</td><td class="date">{or_dash(doc.date, "undated")}</td>'
                     f"{counts}<td>{stance}</td>{extra}<td><a href=\"{esc(raw_page(doc.doc_id))}\">raw vs clean</a></td></tr>")
     headers = ["document", "outlet", "date", "mentions", "claims", "stances", "document stance"]
     if site.diff:
