@@ -137,7 +137,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
     if doc.blocks and edge < len(text) and not text[edge:].strip():
         marks.append(Mark(edge, len(text), "block", "g-end", "sep"))
 
-    def span_mark(span, kind, key, cls, *, label_for: str, attrs=(), first=(), last=(), family=""):
+    def span_mark(span, kind, key, cls, *, label_for: str, attrs=(), first=(), last=(), family="", tag=""):
         s, e = span["start"], span["end"]
         reason = span_problem(text, s, e, span.get("exact"), width=60)
         if not fits(text, s, e):
@@ -146,7 +146,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
         if reason:
             problems.append(f"{label_for}: {reason}")
             cls += " bad"
-        marks.append(Mark(s, e, kind, key, cls, tuple(attrs), (("id", f"t-{key}"), *first), tuple(last), family))
+        marks.append(Mark(s, e, kind, key, cls, tuple(attrs), (("id", f"t-{key}"), *first), tuple(last), family, tag))
 
     for it in items:
         x = it.data
@@ -168,7 +168,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
                        it.status and STATUS_TEXT[it.status])
             relation = f" rel-{token(x['cluster_relation'])}" if x.get("cluster_relation") else ""
             span_mark(x, "claim", it.key, f"claim{relation}{extra}", label_for=f"claim {x['id']}",
-                      attrs=[("title", tip)], first=[("data-tag", f"{side}{x['id']} {claimer}")], family="claim")
+                      attrs=[("title", tip)], tag=f"{side}{x['id']} {claimer}", family="claim")
             if x.get("cue"):
                 span_mark(x["cue"], "cue", f"{it.key}-cue", f"cue{extra}", label_for=f"claim {x['id']} cue",
                           attrs=[("data-group", it.key), ("title", f"{side}cue of claim {x['id']} ({claimer})")])
@@ -179,7 +179,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
                 span_mark(ev, "evidence", f"{it.key}-e{n}", f"ev pol-{token(x['polarity'])}{extra}",
                           label_for=f"stance {x['id']} evidence {n}",
                           attrs=[("data-group", it.key), ("title", _tip(f"stance {tag}", it.status and STATUS_TEXT[it.status]))],
-                          first=[("data-tag", tag)], family="ev")
+                          tag=tag, family="ev")
     return marks, problems
 
 
