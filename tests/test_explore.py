@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 from collections import deque
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from support.paths import ANNOTATIONS, MANIFEST, RAW, ROOT
 from minusma_corpus import explore as ex
@@ -445,6 +447,111 @@ def test_explore_renders_a_set_of_files_and_a_diff(tmp_path, documents):
     assert "Agreement of B with A" in (tmp_path / "diff" / "index.html").read_text(encoding="utf-8")
     with pytest.raises(AnnotationError, match="second annotation set"):
         read_sets([one, one])
+
+
+def test_char_changes_mark_the_repaired_mojibake_and_draw_invisible_characters():
+    from minusma_corpus.explore.textdiff import char_changes, clean_ranges, invisible_only, marked_text, raw_ranges
+
+    raw, clean = "in Mali\u00a0\u00e2\u20ac\u0153to go", "in Mali \u201cto go"
+    changes = char_changes(raw, clean)
+    assert changes and not invisible_only(raw, clean, changes)
+    raw_html = marked_text(raw, raw_ranges(changes), "del")
+    assert '<del class="chg">' in raw_html and "\u00e2\u20ac\u0153" in raw_html
+    assert '<span class="inv" title="U+00A0 NO-BREAK SPACE">\u237d</span>' in raw_html  # ⍽ for the no-break space
+    clean_html = marked_text(clean, clean_ranges(changes), "ins")
+    assert '<ins class="chg">' in clean_html and "\u201c" in clean_html
+    assert 'title="U+0020 SPACE">\u00b7</span>' in clean_html  # the space that replaced it: ·
+    # only white space changed: a no-break space made plain, a doubled space collapsed, a tab removed
+    for raw, clean in (("a\u00a0b", "a b"), ("a  b", "a b"), ("a\tb", "ab"), ("a\u200bb", "ab")):
+        changes = char_changes(raw, clean)
+        assert invisible_only(raw, clean, changes), raw
+        assert '<span class="inv"' in marked_text(raw, raw_ranges(changes), "del"), raw
+    assert char_changes("same", "same") == [] and not invisible_only("same", "same", [])
+    # a removed character leaves a visible gap mark on the side that lost nothing
+    assert 'class="chg gap"' in marked_text("ab", clean_ranges(char_changes("a-b", "ab")), "ins")
+    # markup in a change is escaped
+    assert "<b>" not in marked_text("<b>x", raw_ranges(char_changes("<b>x", "x")), "del")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab \u00a0\t\u201c<&", max_size=30), st.text(alphabet="ab \u00a0\t\u201c<&", max_size=30))
+def test_char_changes_rebuild_the_clean_text_and_name_only_changed_characters(raw, clean):
+    from minusma_corpus.explore.textdiff import char_changes, invisible_only
+
+    changes = char_changes(raw, clean)
+    out, pos = [], 0
+    for c in changes:
+        out.append(raw[pos:c.raw_start])
+        out.append(clean[c.clean_start:c.clean_end])
+        pos = c.raw_end
+    assert "".join(out) + raw[pos:] == clean
+    assert bool(changes) == (raw != clean)
+    if invisible_only(raw, clean, changes):  # then only white space differs
+        assert raw != clean and "".join(raw.split()) == "".join(clean.split())
+    if "".join(raw.split()) != "".join(clean.split()):
+        assert not invisible_only(raw, clean, changes)
+
+
+def test_raw_view_marks_changed_characters_and_lines_whose_only_change_is_invisible(gold_pages, documents):
+    seen_visible = seen_invisible = 0
+    for doc in documents:
+        html = gold_pages[ex.raw_page(doc.doc_id)]
+        rows = {int(m.group(1)): m.group(2) for m in re.finditer(r'<tr id="L(\d+)" class="([^"]*)"', html)}
+        for line in ex.raw_lines(doc):
+            pairs = [(doc.raw[b["raw_start"]:b["raw_end"]], doc.text[b["start"]:b["end"]])
+                     for s, i in line["owners"] if s == "kept" for b in [doc.blocks[i]]]
+            pairs += [(doc.raw[f["raw_start"]:f["raw_end"]], f["text"])
+                      for s, i in line["owners"] if s != "kept" for f in [doc.furniture[i]]]
+            changed = [(r, c) for r, c in pairs if r != c]
+            only_space = bool(changed) and all("".join(r.split()) == "".join(c.split()) for r, c in changed)
+            assert ("inv-only" in rows[line["number"]].split()) == only_space, (doc.doc_id, line["number"])
+            seen_invisible += only_space
+            seen_visible += bool(changed) and not only_space
+        assert html.count('<del class="chg') >= sum(1 for b in doc.blocks
+                                                      if doc.raw[b["raw_start"]:b["raw_end"]] != doc.text[b["start"]:b["end"]])
+    assert seen_invisible and seen_visible  # the corpus has both kinds: the test sees each
+    assert "\u00e2\u20ac\u0153</del>" in "".join(gold_pages[ex.raw_page(d.doc_id)] for d in documents)  # mojibake marked
+
+
+def test_cut_titles_end_with_an_ellipsis_and_an_unnamed_outlet_shows_a_dash(gold_pages, documents):
+    from minusma_corpus.pipeline.process import shorten
+
+    assert shorten("short", 10) == "short"
+    assert shorten("one two three four", 12) == "one two…" and len(shorten("x" * 50, 12)) == 12
+    for doc in documents:
+        first = doc.text.strip().split("\n", 1)[0]
+        if not doc.title and len(first) > 90:
+            assert doc.display_title.endswith("…") and len(doc.display_title) <= 90
+            assert first.startswith(doc.display_title[:-1])
+    assert any(not d.title for d in documents)
+    index = gold_pages["index.html"]
+    for doc in documents:
+        row = index[index.index(f"<code>{ex.esc(doc.doc_id)}</code>"):]
+        outlet_cell = row[row.index("<td>") + 4:row.index("</td>", row.index("<td>"))]
+        assert outlet_cell == (ex.esc(doc.outlet) if doc.outlet else '<span class="muted" title="no outlet named">—</span>')
+
+
+def test_tags_are_empty_inline_elements_on_the_first_fragment_only():
+    text = "abcdefghij"
+    marks = [ex.Mark(0, 10, "block", "b0", "blk"), ex.Mark(1, 6, "claim", "A", "claim", family="claim", tag="A <x>"),
+             ex.Mark(4, 9, "evidence", "E", "ev", family="ev", tag="E → t: AGAINST")]
+    html = f'<div id="text">{ex.marked_html(text, marks)}</div>'
+    check_page_text(html, text, {"A": "bcdef", "E": "efghi"})  # tags add no text
+    assert html.count('class="tag tag-claim" data-tag="A &lt;x&gt;"></span>') == 1
+    assert html.count('class="tag tag-ev"') == 1  # E is split in two fragments; its tag only on the first
+
+
+def test_search_filters_and_pager_are_marked_up(gold_pages, gold, kb):
+    index, claims = Parsed(gold_pages["index.html"]), Parsed(gold_pages["claims.html"])
+    for page, target in ((gold_pages["index.html"], "documents-table"), (gold_pages["index.html"], "entity-list"),
+                         (gold_pages["claims.html"], "cluster-list")):
+        assert f'data-filter-for="{target}"' in page and f'id="{target}"' in page
+    assert ("data-item", "") in index.attributes and ("data-f-conflict", "yes") in claims.attributes
+    assert sum(1 for k, _ in index.attributes if k == "data-f-label") == len(kb)
+    minusma = gold_pages[ex.entity_page("minusma")]
+    assert 'id="mention-list" data-page-size="25"' in minusma
+    n = sum(1 for a in gold.docs.values() for m in a["mentions"] if m["entity_id"] == "minusma")
+    assert n > 25 and minusma.count('class="kwrow" data-item') == n
 
 
 # --------------------------------------------------------------------------------------------
