@@ -720,3 +720,208 @@ def test_cli_explore(tmp_path, capsys):
     assert cli.main(["explore", "--out", str(tmp_path / "x"), str(ANNOTATIONS / "gold"), "--diff", "a", "b", *common]) == 1
     assert cli.main(["explore", "--out", str(tmp_path / "gold"), str(tmp_path / "missing.json"), *common]) == 1
     assert "no such annotation file" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# The explorer's reading aids in headless Chromium at 1400 × 1000 (screenshots in test-artifacts/)
+# --------------------------------------------------------------------------------------------
+
+WIDE = (1400, 1000)
+VISIBLE_JS = """(sel) => [...document.querySelectorAll(sel)].filter(e => e.getClientRects().length > 0)"""
+
+
+@pytest.fixture(scope="module")
+def wide(browser):
+    page = browser.new_page()
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": WIDE[0], "height": WIDE[1], "deviceScaleFactor": 1,
+                                                        "mobile": False}, page.session)
+    return page
+
+
+@pytest.fixture(scope="module")
+def gold_site(tmp_path_factory, documents, gold, kb, clusters):
+    root = tmp_path_factory.mktemp("explore-wide")
+    ex.write_site(root, documents, gold, kb, clusters)
+    return root
+
+
+def visible(page, selector: str) -> int:
+    return page.evaluate(f"({VISIBLE_JS})({json.dumps(selector)}).length")
+
+
+def search(page, bar: str, query: str, **facets: str) -> str:
+    """Type ``query`` into the search box of the filter bar for ``#bar`` and choose ``facets``; returns
+    the bar's count text."""
+    return page.evaluate(f"""(() => {{
+      const bar = document.querySelector('[data-filter-for="{bar}"]');
+      for (const [name, value] of Object.entries({json.dumps(facets)})) {{
+        const sel = bar.querySelector(`select[data-facet="${{name}}"]`);
+        sel.value = value; sel.dispatchEvent(new Event("change"));
+      }}
+      const box = bar.querySelector("input[type=search]");
+      box.value = {json.dumps(query)}; box.dispatchEvent(new Event("input"));
+      return bar.querySelector(".count").textContent;
+    }})()""")
+
+
+def shot(page, name: str) -> Path:
+    path = page.screenshot(ARTIFACTS / name, full_page=False)
+    assert png_size(path) == WIDE
+    return path
+
+
+@pytest.mark.browser
+def test_browser_search_and_filter_documents_entities_and_claims(wide, gold_site, documents, gold, kb, clusters):
+    wide.goto(gold_site / "index.html")
+    n_docs = len(documents)
+    assert visible(wide, "#documents-table tr[data-item]") == n_docs
+    reuters = next(d for d in documents if d.outlet == "Reuters")
+    assert search(wide, "documents-table", "reuters") == f"1 of {n_docs} match"
+    assert wide.evaluate(f"({VISIBLE_JS})('#documents-table tr[data-item]')[0].textContent").count(reuters.doc_id) == 1
+    assert search(wide, "documents-table", "RÉUTERS  vote") == f"1 of {n_docs} match"  # case, accents, words
+    assert search(wide, "documents-table", "no such words") == f"0 of {n_docs} match"
+    assert visible(wide, "#documents-table tr[data-item]") == 0
+    polarity = {d.doc_id: ((gold.docs.get(d.doc_id) or {}).get("document_stance") or {}).get("polarity") or "none"
+                for d in documents}
+    for value in set(polarity.values()):
+        assert search(wide, "documents-table", "", stance=value).split()[0] == str(
+            sum(1 for v in polarity.values() if v == value))
+        assert visible(wide, "#documents-table tr[data-item]") == sum(1 for v in polarity.values() if v == value)
+    assert search(wide, "documents-table", "", stance="") == f"{n_docs} shown"
+    # entities: by name, alias or id, and by label; empty label groups hide their heading
+    assert search(wide, "entity-list", "minusma") != f"{len(kb)} shown"
+    names = wide.evaluate(f"({VISIBLE_JS})('#entity-list li').map(li => li.querySelector('a').textContent)")
+    expected = [e["name"] for e in kb if "minusma" in " ".join([e["name"], e["id"], *e.get("aliases", [])]).lower()]
+    assert sorted(names) == sorted(expected)
+    search(wide, "entity-list", "", label="GPE")
+    labels = wide.evaluate(f"({VISIBLE_JS})('#entity-list li').map(li => li.dataset.fLabel)")
+    assert labels and set(labels) == {"GPE"} and len(labels) == sum(1 for e in kb if e["label"] == "GPE")
+    assert visible(wide, "#entity-list h3") == 1
+    wide.evaluate("document.getElementById('entities').scrollIntoView()")
+    shot(wide, "explore-index-entities-filtered.png")
+    search(wide, "entity-list", "", label="")
+    # claim clusters: conflicts only, then a word from a member quote
+    wide.goto(gold_site / "claims.html")
+    assert visible(wide, "#cluster-list section.cluster") == len(clusters)
+    search(wide, "cluster-list", "", conflict="yes")
+    assert 0 < visible(wide, "#cluster-list section.cluster") == visible(wide, "#cluster-list section.cluster.conflict")
+    assert visible(wide, "#cluster-list section.cluster:not(.conflict)") == 0
+    count = search(wide, "cluster-list", "Reuters", conflict="")
+    shown = wide.evaluate(f"({VISIBLE_JS})('#cluster-list section.cluster').map(s => s.textContent)")
+    assert shown and all("Reuters" in t for t in shown) and count == f"{len(shown)} of {len(clusters)} match"
+    assert wide.errors == []
+    shot(wide, "explore-claims-search.png")
+
+
+@pytest.mark.browser
+def test_browser_entity_page_uses_the_full_width_and_pages_its_mentions(wide, gold_site, gold):
+    n = sum(1 for a in gold.docs.values() for m in a["mentions"] if m["entity_id"] == "minusma")
+    wide.goto(gold_site / ex.entity_page("minusma"))
+    wide.evaluate("document.getElementById('mentions').scrollIntoView()")
+    geometry = wide.evaluate("""(() => {
+      const main = document.querySelector("main"), cs = getComputedStyle(main);
+      const inner = main.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const rows = [...document.querySelectorAll("#mention-list .kwrow")].filter(r => r.getClientRects().length);
+      return {inner, rows: rows.map(r => r.getBoundingClientRect().width),
+              right: rows.map(r => r.querySelector(".right").getBoundingClientRect().right - r.getBoundingClientRect().right),
+              kw: rows.map(r => { const k = r.querySelector(".kw").getBoundingClientRect(); return (k.left + k.right) / 2; })};
+    })()""")
+    assert len(geometry["rows"]) == 25  # the first page of 25
+    assert min(geometry["rows"]) >= 0.98 * geometry["inner"] and geometry["inner"] > 1200  # full width, not ~820 px
+    assert max(abs(x) for x in geometry["right"]) < 1  # the right context reaches the row's edge
+    assert max(geometry["kw"]) - min(geometry["kw"]) < 60  # keywords in a column
+    shot(wide, "explore-entity-minusma.png")
+    where = wide.evaluate("document.querySelector('.pager .where').textContent")
+    assert where == f"page 1 of {-(-n // 25)} (1–25 of {n})"
+    first = wide.evaluate(f"({VISIBLE_JS})('#mention-list .kwrow').map(r => r.textContent)")
+    pages = [first]
+    while wide.evaluate("!document.querySelector('.pager button[data-page]:last-child').disabled"):
+        wide.evaluate("document.querySelector('.pager button:last-child').click()")
+        pages.append(wide.evaluate(f"({VISIBLE_JS})('#mention-list .kwrow').map(r => r.textContent)"))
+    assert [len(p) for p in pages] == [25] * (n // 25) + ([n % 25] if n % 25 else [])
+    assert sum(len(p) for p in pages) == n
+    # headings show only for the documents on the page; a search narrows the mentions and restarts at page 1
+    heads = wide.evaluate(f"({VISIBLE_JS})('#mention-list h3').length")
+    assert 1 <= heads < 5
+    count = search(wide, "mention-list", "peacekeepers")
+    matched = int(count.split()[0])
+    assert 0 < matched < n and visible(wide, "#mention-list .kwrow") == min(25, matched)
+    assert all("peacekeepers" in t.lower() for t in wide.evaluate(f"({VISIBLE_JS})('#mention-list .kwrow').map(r => r.textContent)"))
+    assert wide.errors == []
+
+
+TAGS_JS = """(() => {
+  const boxes = [...document.querySelectorAll("#text .tag")].filter(e => e.getClientRects().length)
+    .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.dataset.tag]; });
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, b] = [boxes[i], boxes[j]];
+    if (Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.5 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 0.5)
+      hits.push(a[4] + " × " + b[4]);
+  }
+  return {n: boxes.length, hits, empty: boxes.filter(b => b[2] - b[0] < 2 || b[3] - b[1] < 2).length};
+})()"""
+
+
+@pytest.mark.browser
+def test_browser_claim_and_stance_tags_never_overlap(wide, browser, gold_site, documents, gold):
+    for doc in documents:
+        expected = sum(1 for c in gold.docs[doc.doc_id]["claims"]) + \
+            sum(len(s["evidence"]) for s in gold.docs[doc.doc_id]["stances"])
+        for width in (WIDE[0], 900):  # also where the panel drops below the text
+            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": WIDE[1], "deviceScaleFactor": 1,
+                                                                "mobile": False}, wide.session)
+            wide.goto(gold_site / ex.doc_page(doc.doc_id))
+            got = wide.evaluate(TAGS_JS)
+            assert got["n"] == expected and got["empty"] == 0, (doc.doc_id, width)
+            assert got["hits"] == [], (doc.doc_id, width, got["hits"][:5])
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": WIDE[0], "height": WIDE[1], "deviceScaleFactor": 1,
+                                                        "mobile": False}, wide.session)
+    reuters = next(d for d in documents if d.outlet == "Reuters")
+    wide.goto(gold_site / ex.doc_page(reuters.doc_id))
+    wide.evaluate("document.getElementById('text').scrollIntoView()")
+    shot(wide, "explore-document-tags.png")
+    wide.evaluate('document.querySelector("input[data-toggle=claim]").click()')
+    assert visible(wide, "#text .tag-claim") == 0 and visible(wide, "#text .tag-ev") > 0
+    assert wide.errors == []
+
+
+@pytest.mark.browser
+def test_browser_raw_audit_highlights_changed_and_invisible_characters(wide, gold_site, documents):
+    seen = {"visible": 0, "invisible": 0}
+    for doc in documents:
+        wide.goto(gold_site / ex.raw_page(doc.doc_id))
+        got = wide.evaluate("""(() => ({
+          del: [...document.querySelectorAll("td.line del.chg")].filter(e => e.getClientRects().length).length,
+          ins: [...document.querySelectorAll("td.clean ins.chg")].filter(e => e.getClientRects().length).length,
+          nbsp: [...document.querySelectorAll("td.line del.chg .inv")].filter(e => e.textContent === "\u237d"
+                 && e.getBoundingClientRect().width > 2).length,
+          invOnly: [...document.querySelectorAll("tr.inv-only")].filter(r => r.querySelector(".badge.inv-only")).length,
+          visibleChanged: document.querySelectorAll("tr .badge.chg").length}))()""")
+        assert got["del"] + got["ins"] == 0 or (got["del"] > 0 and got["ins"] > 0), doc.doc_id
+        seen["visible"] += got["visibleChanged"]
+        seen["invisible"] += got["invOnly"]
+        if got["nbsp"]:
+            seen["nbsp"] = doc.doc_id
+        assert wide.errors == []
+    assert seen["visible"] and seen["invisible"] and "nbsp" in seen
+    mojibake = next(d for d in documents if "\u00e2\u20ac" in d.raw)
+    wide.goto(gold_site / ex.raw_page(mojibake.doc_id))
+    wide.evaluate("[...document.querySelectorAll('tr')].find(r => r.querySelector('.badge.chg')).scrollIntoView()")
+    assert "\u00e2\u20ac" in wide.evaluate("[...document.querySelectorAll('td.line del.chg')].map(e => e.textContent).join('')")
+    shot(wide, "explore-raw-audit.png")
+
+
+@pytest.mark.browser
+def test_browser_cut_titles_show_an_ellipsis_and_an_unnamed_outlet_a_dash(wide, gold_site, documents):
+    wide.goto(gold_site / "index.html")
+    cells = wide.evaluate("[...document.querySelectorAll('#documents-table tr[data-item]')].map(r => "
+                          "[r.cells[0].querySelector('a').textContent, r.cells[1].textContent])")
+    for doc, (title, outlet) in zip(documents, cells):
+        assert title == doc.display_title and outlet == (doc.outlet or "—")
+    assert any(t.endswith("…") for t, _ in cells) and any(o == "—" for _, o in cells)
+    shot(wide, "explore-index.png")
+    cut = next(d for d in documents if d.display_title.endswith("…"))
+    wide.goto(gold_site / ex.doc_page(cut.doc_id))
+    assert wide.evaluate("document.querySelector('h1').textContent").endswith("…")
+    assert wide.evaluate("(h => h.scrollWidth <= h.clientWidth)(document.querySelector('h1'))")
