@@ -473,7 +473,7 @@ def test_char_changes_mark_the_repaired_mojibake_and_draw_invisible_characters()
     assert "<b>" not in marked_text("<b>x", raw_ranges(char_changes("<b>x", "x")), "del")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.text(alphabet="ab \u00a0\t\u201c<&", max_size=30), st.text(alphabet="ab \u00a0\t\u201c<&", max_size=30))
 def test_char_changes_rebuild_the_clean_text_and_name_only_changed_characters(raw, clean):
     from minusma_corpus.explore.textdiff import char_changes, invisible_only
