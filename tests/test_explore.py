@@ -864,7 +864,7 @@ TAGS_JS = """(() => {
 
 
 @pytest.mark.browser
-def test_browser_claim_and_stance_tags_never_overlap(wide, browser, gold_site, documents, gold):
+def test_browser_claim_and_stance_tags_never_overlap(wide, browser, tmp_path, gold_site, documents, gold, pass_b, kb, clusters):
     for doc in documents:
         expected = sum(1 for c in gold.docs[doc.doc_id]["claims"]) + \
             sum(len(s["evidence"]) for s in gold.docs[doc.doc_id]["stances"])
@@ -877,6 +877,12 @@ def test_browser_claim_and_stance_tags_never_overlap(wide, browser, gold_site, d
             assert got["hits"] == [], (doc.doc_id, width, got["hits"][:5])
     browser.call("Emulation.setDeviceMetricsOverride", {"width": WIDE[0], "height": WIDE[1], "deviceScaleFactor": 1,
                                                         "mobile": False}, wide.session)
+    diff_root = tmp_path / "diff"  # two sets: twice the tags, in the same lines
+    ex.write_site(diff_root, documents, gold, kb, clusters, other=pass_b)
+    for doc in (d for d in documents if d.doc_id in pass_b.docs):
+        wide.goto(diff_root / ex.doc_page(doc.doc_id))
+        got = wide.evaluate(TAGS_JS)
+        assert got["n"] > 0 and got["hits"] == [], (doc.doc_id, got["hits"][:5])
     reuters = next(d for d in documents if d.outlet == "Reuters")
     wide.goto(gold_site / ex.doc_page(reuters.doc_id))
     wide.evaluate("document.getElementById('text').scrollIntoView()")
