@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 from collections import deque
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from support.paths import ANNOTATIONS, MANIFEST, RAW, ROOT
 from minusma_corpus import explore as ex
@@ -447,6 +449,111 @@ def test_explore_renders_a_set_of_files_and_a_diff(tmp_path, documents):
         read_sets([one, one])
 
 
+def test_char_changes_mark_the_repaired_mojibake_and_draw_invisible_characters():
+    from minusma_corpus.explore.textdiff import char_changes, clean_ranges, invisible_only, marked_text, raw_ranges
+
+    raw, clean = "in Mali\u00a0\u00e2\u20ac\u0153to go", "in Mali \u201cto go"
+    changes = char_changes(raw, clean)
+    assert changes and not invisible_only(raw, clean, changes)
+    raw_html = marked_text(raw, raw_ranges(changes), "del")
+    assert '<del class="chg">' in raw_html and "\u00e2\u20ac\u0153" in raw_html
+    assert '<span class="inv" title="U+00A0 NO-BREAK SPACE">\u237d</span>' in raw_html  # ⍽ for the no-break space
+    clean_html = marked_text(clean, clean_ranges(changes), "ins")
+    assert '<ins class="chg">' in clean_html and "\u201c" in clean_html
+    assert 'title="U+0020 SPACE">\u00b7</span>' in clean_html  # the space that replaced it: ·
+    # only white space changed: a no-break space made plain, a doubled space collapsed, a tab removed
+    for raw, clean in (("a\u00a0b", "a b"), ("a  b", "a b"), ("a\tb", "ab"), ("a\u200bb", "ab")):
+        changes = char_changes(raw, clean)
+        assert invisible_only(raw, clean, changes), raw
+        assert '<span class="inv"' in marked_text(raw, raw_ranges(changes), "del"), raw
+    assert char_changes("same", "same") == [] and not invisible_only("same", "same", [])
+    # a removed character leaves a visible gap mark on the side that lost nothing
+    assert 'class="chg gap"' in marked_text("ab", clean_ranges(char_changes("a-b", "ab")), "ins")
+    # markup in a change is escaped
+    assert "<b>" not in marked_text("<b>x", raw_ranges(char_changes("<b>x", "x")), "del")
+
+
+@settings(deadline=None)
+@given(st.text(alphabet="ab \u00a0\t\u201c<&", max_size=30), st.text(alphabet="ab \u00a0\t\u201c<&", max_size=30))
+def test_char_changes_rebuild_the_clean_text_and_name_only_changed_characters(raw, clean):
+    from minusma_corpus.explore.textdiff import char_changes, invisible_only
+
+    changes = char_changes(raw, clean)
+    out, pos = [], 0
+    for c in changes:
+        out.append(raw[pos:c.raw_start])
+        out.append(clean[c.clean_start:c.clean_end])
+        pos = c.raw_end
+    assert "".join(out) + raw[pos:] == clean
+    assert bool(changes) == (raw != clean)
+    if invisible_only(raw, clean, changes):  # then only white space differs
+        assert raw != clean and "".join(raw.split()) == "".join(clean.split())
+    if "".join(raw.split()) != "".join(clean.split()):
+        assert not invisible_only(raw, clean, changes)
+
+
+def test_raw_view_marks_changed_characters_and_lines_whose_only_change_is_invisible(gold_pages, documents):
+    seen_visible = seen_invisible = 0
+    for doc in documents:
+        html = gold_pages[ex.raw_page(doc.doc_id)]
+        rows = {int(m.group(1)): m.group(2) for m in re.finditer(r'<tr id="L(\d+)" class="([^"]*)"', html)}
+        for line in ex.raw_lines(doc):
+            pairs = [(doc.raw[b["raw_start"]:b["raw_end"]], doc.text[b["start"]:b["end"]])
+                     for s, i in line["owners"] if s == "kept" for b in [doc.blocks[i]]]
+            pairs += [(doc.raw[f["raw_start"]:f["raw_end"]], f["text"])
+                      for s, i in line["owners"] if s != "kept" for f in [doc.furniture[i]]]
+            changed = [(r, c) for r, c in pairs if r != c]
+            only_space = bool(changed) and all("".join(r.split()) == "".join(c.split()) for r, c in changed)
+            assert ("inv-only" in rows[line["number"]].split()) == only_space, (doc.doc_id, line["number"])
+            seen_invisible += only_space
+            seen_visible += bool(changed) and not only_space
+        assert html.count('<del class="chg') >= sum(1 for b in doc.blocks
+                                                      if doc.raw[b["raw_start"]:b["raw_end"]] != doc.text[b["start"]:b["end"]])
+    assert seen_invisible and seen_visible  # the corpus has both kinds: the test sees each
+    assert "\u00e2\u20ac\u0153</del>" in "".join(gold_pages[ex.raw_page(d.doc_id)] for d in documents)  # mojibake marked
+
+
+def test_cut_titles_end_with_an_ellipsis_and_an_unnamed_outlet_shows_a_dash(gold_pages, documents):
+    from minusma_corpus.pipeline.process import shorten
+
+    assert shorten("short", 10) == "short"
+    assert shorten("one two three four", 12) == "one two…" and len(shorten("x" * 50, 12)) == 12
+    for doc in documents:
+        first = doc.text.strip().split("\n", 1)[0]
+        if not doc.title and len(first) > 90:
+            assert doc.display_title.endswith("…") and len(doc.display_title) <= 90
+            assert first.startswith(doc.display_title[:-1])
+    assert any(not d.title for d in documents)
+    index = gold_pages["index.html"]
+    for doc in documents:
+        row = index[index.index(f"<code>{ex.esc(doc.doc_id)}</code>"):]
+        outlet_cell = row[row.index("<td>") + 4:row.index("</td>", row.index("<td>"))]
+        assert outlet_cell == (ex.esc(doc.outlet) if doc.outlet else '<span class="muted" title="no outlet named">—</span>')
+
+
+def test_tags_are_empty_inline_elements_on_the_first_fragment_only():
+    text = "abcdefghij"
+    marks = [ex.Mark(0, 10, "block", "b0", "blk"), ex.Mark(1, 6, "claim", "A", "claim", family="claim", tag="A <x>"),
+             ex.Mark(4, 9, "evidence", "E", "ev", family="ev", tag="E → t: AGAINST")]
+    html = f'<div id="text">{ex.marked_html(text, marks)}</div>'
+    check_page_text(html, text, {"A": "bcdef", "E": "efghi"})  # tags add no text
+    assert html.count('class="tag tag-claim" data-tag="A &lt;x&gt;"></span>') == 1
+    assert html.count('class="tag tag-ev"') == 1  # E is split in two fragments; its tag only on the first
+
+
+def test_search_filters_and_pager_are_marked_up(gold_pages, gold, kb):
+    index, claims = Parsed(gold_pages["index.html"]), Parsed(gold_pages["claims.html"])
+    for page, target in ((gold_pages["index.html"], "documents-table"), (gold_pages["index.html"], "entity-list"),
+                         (gold_pages["claims.html"], "cluster-list")):
+        assert f'data-filter-for="{target}"' in page and f'id="{target}"' in page
+    assert ("data-item", "") in index.attributes and ("data-f-conflict", "yes") in claims.attributes
+    assert sum(1 for k, _ in index.attributes if k == "data-f-label") == len(kb)
+    minusma = gold_pages[ex.entity_page("minusma")]
+    assert 'id="mention-list" data-page-size="25"' in minusma
+    n = sum(1 for a in gold.docs.values() for m in a["mentions"] if m["entity_id"] == "minusma")
+    assert n > 25 and minusma.count('class="kwrow" data-item') == n
+
+
 # --------------------------------------------------------------------------------------------
 # In headless Chromium
 # --------------------------------------------------------------------------------------------
@@ -613,3 +720,214 @@ def test_cli_explore(tmp_path, capsys):
     assert cli.main(["explore", "--out", str(tmp_path / "x"), str(ANNOTATIONS / "gold"), "--diff", "a", "b", *common]) == 1
     assert cli.main(["explore", "--out", str(tmp_path / "gold"), str(tmp_path / "missing.json"), *common]) == 1
     assert "no such annotation file" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# The explorer's reading aids in headless Chromium at 1400 × 1000 (screenshots in test-artifacts/)
+# --------------------------------------------------------------------------------------------
+
+WIDE = (1400, 1000)
+VISIBLE_JS = """(sel) => [...document.querySelectorAll(sel)].filter(e => e.getClientRects().length > 0)"""
+
+
+@pytest.fixture(scope="module")
+def wide(browser):
+    page = browser.new_page()
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": WIDE[0], "height": WIDE[1], "deviceScaleFactor": 1,
+                                                        "mobile": False}, page.session)
+    return page
+
+
+@pytest.fixture(scope="module")
+def gold_site(tmp_path_factory, documents, gold, kb, clusters):
+    root = tmp_path_factory.mktemp("explore-wide")
+    ex.write_site(root, documents, gold, kb, clusters)
+    return root
+
+
+def visible(page, selector: str) -> int:
+    return page.evaluate(f"({VISIBLE_JS})({json.dumps(selector)}).length")
+
+
+def search(page, bar: str, query: str, **facets: str) -> str:
+    """Type ``query`` into the search box of the filter bar for ``#bar`` and choose ``facets``; returns
+    the bar's count text."""
+    return page.evaluate(f"""(() => {{
+      const bar = document.querySelector('[data-filter-for="{bar}"]');
+      for (const [name, value] of Object.entries({json.dumps(facets)})) {{
+        const sel = bar.querySelector(`select[data-facet="${{name}}"]`);
+        sel.value = value; sel.dispatchEvent(new Event("change"));
+      }}
+      const box = bar.querySelector("input[type=search]");
+      box.value = {json.dumps(query)}; box.dispatchEvent(new Event("input"));
+      return bar.querySelector(".count").textContent;
+    }})()""")
+
+
+def shot(page, name: str) -> Path:
+    path = page.screenshot(ARTIFACTS / name, full_page=False)
+    assert png_size(path) == WIDE
+    return path
+
+
+@pytest.mark.browser
+def test_browser_search_and_filter_documents_entities_and_claims(wide, gold_site, documents, gold, kb, clusters):
+    wide.goto(gold_site / "index.html")
+    n_docs = len(documents)
+    assert visible(wide, "#documents-table tr[data-item]") == n_docs
+    reuters = next(d for d in documents if d.outlet == "Reuters")
+    assert search(wide, "documents-table", "reuters") == f"1 of {n_docs} match"
+    assert wide.evaluate(f"({VISIBLE_JS})('#documents-table tr[data-item]')[0].textContent").count(reuters.doc_id) == 1
+    assert search(wide, "documents-table", "RÉUTERS  vote") == f"1 of {n_docs} match"  # case, accents, words
+    assert search(wide, "documents-table", "no such words") == f"0 of {n_docs} match"
+    assert visible(wide, "#documents-table tr[data-item]") == 0
+    polarity = {d.doc_id: ((gold.docs.get(d.doc_id) or {}).get("document_stance") or {}).get("polarity") or "none"
+                for d in documents}
+    for value in set(polarity.values()):
+        assert search(wide, "documents-table", "", stance=value).split()[0] == str(
+            sum(1 for v in polarity.values() if v == value))
+        assert visible(wide, "#documents-table tr[data-item]") == sum(1 for v in polarity.values() if v == value)
+    assert search(wide, "documents-table", "", stance="") == f"{n_docs} shown"
+    # entities: by name, alias or id, and by label; empty label groups hide their heading
+    assert search(wide, "entity-list", "minusma") != f"{len(kb)} shown"
+    names = wide.evaluate(f"({VISIBLE_JS})('#entity-list li').map(li => li.querySelector('a').textContent)")
+    expected = [e["name"] for e in kb if "minusma" in " ".join([e["name"], e["id"], *e.get("aliases", [])]).lower()]
+    assert sorted(names) == sorted(expected)
+    search(wide, "entity-list", "", label="GPE")
+    labels = wide.evaluate(f"({VISIBLE_JS})('#entity-list li').map(li => li.dataset.fLabel)")
+    assert labels and set(labels) == {"GPE"} and len(labels) == sum(1 for e in kb if e["label"] == "GPE")
+    assert visible(wide, "#entity-list h3") == 1
+    wide.evaluate("document.getElementById('entities').scrollIntoView()")
+    shot(wide, "explore-index-entities-filtered.png")
+    search(wide, "entity-list", "", label="")
+    # claim clusters: conflicts only, then a word from a member quote
+    wide.goto(gold_site / "claims.html")
+    assert visible(wide, "#cluster-list section.cluster") == len(clusters)
+    search(wide, "cluster-list", "", conflict="yes")
+    assert 0 < visible(wide, "#cluster-list section.cluster") == visible(wide, "#cluster-list section.cluster.conflict")
+    assert visible(wide, "#cluster-list section.cluster:not(.conflict)") == 0
+    count = search(wide, "cluster-list", "Reuters", conflict="")
+    shown = wide.evaluate(f"({VISIBLE_JS})('#cluster-list section.cluster').map(s => s.textContent)")
+    assert shown and all("Reuters" in t for t in shown) and count == f"{len(shown)} of {len(clusters)} match"
+    assert wide.errors == []
+    shot(wide, "explore-claims-search.png")
+
+
+@pytest.mark.browser
+def test_browser_entity_page_uses_the_full_width_and_pages_its_mentions(wide, gold_site, gold):
+    n = sum(1 for a in gold.docs.values() for m in a["mentions"] if m["entity_id"] == "minusma")
+    wide.goto(gold_site / ex.entity_page("minusma"))
+    wide.evaluate("document.getElementById('mentions').scrollIntoView()")
+    geometry = wide.evaluate("""(() => {
+      const main = document.querySelector("main"), cs = getComputedStyle(main);
+      const inner = main.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const rows = [...document.querySelectorAll("#mention-list .kwrow")].filter(r => r.getClientRects().length);
+      return {inner, rows: rows.map(r => r.getBoundingClientRect().width),
+              right: rows.map(r => r.querySelector(".right").getBoundingClientRect().right - r.getBoundingClientRect().right),
+              kw: rows.map(r => { const k = r.querySelector(".kw").getBoundingClientRect(); return (k.left + k.right) / 2; })};
+    })()""")
+    assert len(geometry["rows"]) == 25  # the first page of 25
+    assert min(geometry["rows"]) >= 0.98 * geometry["inner"] and geometry["inner"] > 1200  # full width, not ~820 px
+    assert max(abs(x) for x in geometry["right"]) < 1  # the right context reaches the row's edge
+    assert max(geometry["kw"]) - min(geometry["kw"]) < 60  # keywords in a column
+    shot(wide, "explore-entity-minusma.png")
+    where = wide.evaluate("document.querySelector('.pager .where').textContent")
+    assert where == f"page 1 of {-(-n // 25)} (1–25 of {n})"
+    first = wide.evaluate(f"({VISIBLE_JS})('#mention-list .kwrow').map(r => r.textContent)")
+    pages = [first]
+    while wide.evaluate("!document.querySelector('.pager button[data-page]:last-child').disabled"):
+        wide.evaluate("document.querySelector('.pager button:last-child').click()")
+        pages.append(wide.evaluate(f"({VISIBLE_JS})('#mention-list .kwrow').map(r => r.textContent)"))
+    assert [len(p) for p in pages] == [25] * (n // 25) + ([n % 25] if n % 25 else [])
+    assert sum(len(p) for p in pages) == n
+    # headings show only for the documents on the page; a search narrows the mentions and restarts at page 1
+    heads = wide.evaluate(f"({VISIBLE_JS})('#mention-list h3').length")
+    assert 1 <= heads < 5
+    count = search(wide, "mention-list", "peacekeepers")
+    matched = int(count.split()[0])
+    assert 0 < matched < n and visible(wide, "#mention-list .kwrow") == min(25, matched)
+    assert all("peacekeepers" in t.lower() for t in wide.evaluate(f"({VISIBLE_JS})('#mention-list .kwrow').map(r => r.textContent)"))
+    assert wide.errors == []
+
+
+TAGS_JS = """(() => {
+  const boxes = [...document.querySelectorAll("#text .tag")].filter(e => e.getClientRects().length)
+    .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.dataset.tag]; });
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, b] = [boxes[i], boxes[j]];
+    if (Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.5 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 0.5)
+      hits.push(a[4] + " × " + b[4]);
+  }
+  return {n: boxes.length, hits, empty: boxes.filter(b => b[2] - b[0] < 2 || b[3] - b[1] < 2).length};
+})()"""
+
+
+@pytest.mark.browser
+def test_browser_claim_and_stance_tags_never_overlap(wide, browser, tmp_path, gold_site, documents, gold, pass_b, kb, clusters):
+    for doc in documents:
+        expected = sum(1 for c in gold.docs[doc.doc_id]["claims"]) + \
+            sum(len(s["evidence"]) for s in gold.docs[doc.doc_id]["stances"])
+        for width in (WIDE[0], 900):  # also where the panel drops below the text
+            browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": WIDE[1], "deviceScaleFactor": 1,
+                                                                "mobile": False}, wide.session)
+            wide.goto(gold_site / ex.doc_page(doc.doc_id))
+            got = wide.evaluate(TAGS_JS)
+            assert got["n"] == expected and got["empty"] == 0, (doc.doc_id, width)
+            assert got["hits"] == [], (doc.doc_id, width, got["hits"][:5])
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": WIDE[0], "height": WIDE[1], "deviceScaleFactor": 1,
+                                                        "mobile": False}, wide.session)
+    diff_root = tmp_path / "diff"  # two sets: twice the tags, in the same lines
+    ex.write_site(diff_root, documents, gold, kb, clusters, other=pass_b)
+    for doc in (d for d in documents if d.doc_id in pass_b.docs):
+        wide.goto(diff_root / ex.doc_page(doc.doc_id))
+        got = wide.evaluate(TAGS_JS)
+        assert got["n"] > 0 and got["hits"] == [], (doc.doc_id, got["hits"][:5])
+    reuters = next(d for d in documents if d.outlet == "Reuters")
+    wide.goto(gold_site / ex.doc_page(reuters.doc_id))
+    wide.evaluate("document.getElementById('text').scrollIntoView()")
+    shot(wide, "explore-document-tags.png")
+    wide.evaluate('document.querySelector("input[data-toggle=claim]").click()')
+    assert visible(wide, "#text .tag-claim") == 0 and visible(wide, "#text .tag-ev") > 0
+    assert wide.errors == []
+
+
+@pytest.mark.browser
+def test_browser_raw_audit_highlights_changed_and_invisible_characters(wide, gold_site, documents):
+    seen = {"visible": 0, "invisible": 0}
+    for doc in documents:
+        wide.goto(gold_site / ex.raw_page(doc.doc_id))
+        got = wide.evaluate("""(() => ({
+          del: [...document.querySelectorAll("td.line del.chg")].filter(e => e.getClientRects().length).length,
+          ins: [...document.querySelectorAll("td.clean ins.chg")].filter(e => e.getClientRects().length).length,
+          nbsp: [...document.querySelectorAll("td.line del.chg .inv")].filter(e => e.textContent === "\u237d"
+                 && e.getBoundingClientRect().width > 2).length,
+          invOnly: [...document.querySelectorAll("tr.inv-only")].filter(r => r.querySelector(".badge.inv-only")).length,
+          visibleChanged: document.querySelectorAll("tr .badge.chg").length}))()""")
+        assert got["del"] + got["ins"] == 0 or (got["del"] > 0 and got["ins"] > 0), doc.doc_id
+        seen["visible"] += got["visibleChanged"]
+        seen["invisible"] += got["invOnly"]
+        if got["nbsp"]:
+            seen["nbsp"] = doc.doc_id
+        assert wide.errors == []
+    assert seen["visible"] and seen["invisible"] and "nbsp" in seen
+    mojibake = next(d for d in documents if "\u00e2\u20ac" in d.raw)
+    wide.goto(gold_site / ex.raw_page(mojibake.doc_id))
+    wide.evaluate("[...document.querySelectorAll('tr')].find(r => r.querySelector('.badge.chg')).scrollIntoView()")
+    assert "\u00e2\u20ac" in wide.evaluate("[...document.querySelectorAll('td.line del.chg')].map(e => e.textContent).join('')")
+    shot(wide, "explore-raw-audit.png")
+
+
+@pytest.mark.browser
+def test_browser_cut_titles_show_an_ellipsis_and_an_unnamed_outlet_a_dash(wide, gold_site, documents):
+    wide.goto(gold_site / "index.html")
+    cells = wide.evaluate("[...document.querySelectorAll('#documents-table tr[data-item]')].map(r => "
+                          "[r.cells[0].querySelector('a').textContent, r.cells[1].textContent])")
+    for doc, (title, outlet) in zip(documents, cells):
+        assert title == doc.display_title and outlet == (doc.outlet or "—")
+    assert any(t.endswith("…") for t, _ in cells) and any(o == "—" for _, o in cells)
+    shot(wide, "explore-index.png")
+    cut = next(d for d in documents if d.display_title.endswith("…"))
+    wide.goto(gold_site / ex.doc_page(cut.doc_id))
+    assert wide.evaluate("document.querySelector('h1').textContent").endswith("…")
+    assert wide.evaluate("(h => h.scrollWidth <= h.clientWidth)(document.querySelector('h1'))")

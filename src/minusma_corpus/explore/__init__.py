@@ -4,12 +4,15 @@ The site opens from disk (no server, no external fonts, scripts or CDNs; every p
 Content-Security-Policy that allows only its own inline style and script, by hash)::
 
     index.html             documents (outlet, date, title, counts per layer, document stance),
-                           claim clusters and corpus entities
+                           claim clusters and corpus entities, each list with a search box and filters
     docs/<doc_id>.html     the cleaned text with every annotation highlighted, a legend, layer toggles,
                            a panel with the attributes of the clicked annotation, and the annotation tables
-    raw/<doc_id>.html      raw vs clean: every raw line and what the cleaner did with it
-    entities/<id>.html     one corpus entity: aliases and every mention in context, its claims and stances
-    claims.html            every cross-document claim cluster, members side by side, conflicts first
+    raw/<doc_id>.html      raw vs clean: every raw line and what the cleaner did with it, the changed
+                           characters marked and invisible changes drawn (``⍽`` for a no-break space)
+    entities/<id>.html     one corpus entity: aliases and every mention in context (full width, grouped by
+                           document, searchable, 25 a page), its claims and stances
+    claims.html            every cross-document claim cluster, members side by side, conflicts first;
+                           searchable, filtered by conflict
     explore.json           the list of pages (marks the directory as an explorer site)
 
 Any annotation set renders (gold, predicted, one annotator's pass, an import under review), and so does
@@ -22,8 +25,12 @@ stances), ``KEY-cue`` for a claim's cue and ``KEY-e<i>`` for a stance's i-th evi
 tags are drawn with CSS pseudo-elements, so the text content of the page's ``#text`` element is the
 cleaned text itself.
 
+Claim and stance tags are empty inline-block elements (``<span class="tag" data-tag=…>``) that take room
+in their line, so they wrap like words and never overlap. Search, filters and paging are plain JS in
+``assets/explore.js`` over ``data-item`` elements (``page.filter_bar``); without JS everything shows.
+
 Modules: ``model`` (input records), ``fmt`` (escaping, paths, formatters), ``markup`` (the nested-span
-algorithm), ``items`` (one set or a diff), ``page`` (what pages share), one module per page (``document``,
+algorithm), ``textdiff`` (what the cleaner changed, character by character), ``items`` (one set or a diff), ``page`` (what pages share), one module per page (``document``,
 ``raw``, ``entities``, ``claims``, ``index``), ``site`` (render and write, the ``explore`` command) and
 ``chromium`` (a PNG of a page with headless Chromium, stamped with the sha256 of the page it shows).
 Everything is pure (plain data in, HTML strings out) except ``site.write_site``, ``site.explore`` and

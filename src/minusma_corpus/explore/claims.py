@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..pipeline.process import Document
 from .fmt import cluster_anchor, doc_page, esc, normalized_text, quantity_text, token
 from .items import Item
-from .page import Site, badge_span, page_frame, side_badges
+from .page import Site, badge_span, filter_bar, page_frame, side_badges
 
 
 def _claim_value(site: Site, doc_id: str, it: Item) -> str:
@@ -48,6 +48,9 @@ def render_claims_page(site: Site) -> str:
              '<p class="meta">Claims about the same property across documents, side by side: outlet, quote, '
              "normalised value and relation to the cluster. Clusters with a conflicting member come first and are "
              "marked red.</p>"]
+    parts.append(filter_bar("cluster-list", "clusters, quotes, outlets and values",
+                            [("conflict", "all clusters", [("yes", "with a conflict"), ("no", "without a conflict")])]))
+    parts.append('<div id="cluster-list">')
     unknown = sorted(set(members) - site.cluster_ids)
     for c in ordered_clusters(site, members) + [{"id": u, "property": "(not in claim_clusters.json)",
                                                    "description": ""} for u in unknown]:
@@ -71,10 +74,12 @@ def render_claims_page(site: Site) -> str:
                 f' · <code>{esc(x["id"])}</code></div></div>')
         flag = " " + badge_span("conflict", "conflict") if conflict else ""
         parts.append(
-            f'<section class="cluster{" conflict" if conflict else ""}" id="{esc(cluster_anchor(c["id"]))}">'
+            f'<section class="cluster{" conflict" if conflict else ""}" id="{esc(cluster_anchor(c["id"]))}" '
+            f'data-item data-f-conflict="{"yes" if conflict else "no"}">'
             f'<h2>{esc(c["property"])}{flag}</h2>'
             f'<p class="meta"><code>{esc(c["id"])}</code> · {len(ms)} claims from {outlets} documents</p>'
             + (f"<p>{esc(c['description'])}</p>" if c.get("description") else "")
             + (f'<div class="members">{"".join(cards)}</div>' if cards else "<p>no member claims in this annotation set</p>")
             + "</section>")
+    parts.append("</div>")
     return page_frame(site, "Claim clusters — minusma-corpus explorer", "\n".join(parts), 0)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..pipeline.process import Document
-from .fmt import context_of, doc_page, esc, label_class, token
+from .fmt import context_of, doc_page, esc, label_class, or_dash, token
 from .items import Item
-from .page import Site, badge_span, first_anchor, page_frame, side_badges
+from .page import Site, badge_span, filter_bar, first_anchor, page_frame, side_badges
 
 
 def entity_mentions(site: Site) -> dict[str, list[tuple[Document, Item]]]:
@@ -16,6 +16,31 @@ def entity_mentions(site: Site) -> dict[str, list[tuple[Document, Item]]]:
             if it.layer == "mention" and it.data["entity_id"] is not None:
                 out.setdefault(it.data["entity_id"], []).append((doc, it))
     return out
+
+
+PAGE_SIZE = 25
+
+
+def mention_list(site: Site, docs: list[Document], mentions: list[tuple[Document, Item]]) -> str:
+    """Every mention in context (keyword in the middle, full width), grouped by document, paged
+    client-side ``PAGE_SIZE`` at a time."""
+    parts = [f'<div class="kwlist" id="mention-list" data-page-size="{PAGE_SIZE}">']
+    for n, doc in enumerate(docs):
+        parts.append(f'<h3 data-head="d{n}"><a href="../{esc(doc_page(doc.doc_id))}">{esc(doc.display_title)}</a> '
+                     f'<span class="muted">{or_dash(doc.outlet, "no outlet named")}, {esc(doc.date or "undated")}</span></h3>')
+        for _d, it in (x for x in mentions if x[0] is doc):
+            m = it.data
+            left, right = context_of(doc.text, m["start"], m["end"], width=CONTEXT)
+            href = f"../{doc_page(doc.doc_id)}#t-{it.key}"
+            badges = f" {side_badges(it)}" if it.side else ""
+            parts.append(f'<div class="kwrow" data-item data-in="d{n}" data-f-doc="d{n}"><span class="left"><bdi>{esc(left)}</bdi></span>'
+                         f'<span class="kw"><a href="{esc(href)}"><span class="chip {label_class(m["label"], site.labels)}">'
+                         f'{esc(m["exact"])}</span></a>{badges}</span><span class="right">{esc(right)}</span></div>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+CONTEXT = 220  # characters of context each side; the row clips what does not fit its width
 
 
 def render_entity_page(site: Site, entity: dict, mentions: list[tuple[Document, Item]]) -> str:
@@ -35,19 +60,10 @@ def render_entity_page(site: Site, entity: dict, mentions: list[tuple[Document, 
     parts.append(f'<h2 id="mentions">Mentions ({len(mentions)} in {len(docs)} documents)</h2>')
     if not mentions:
         parts.append("<p>none in this annotation set</p>")
-    for doc in docs:
-        rows = []
-        for _d, it in (x for x in mentions if x[0] is doc):
-            m = it.data
-            left, right = context_of(doc.text, m["start"], m["end"])
-            href = f"../{doc_page(doc.doc_id)}#t-{it.key}"
-            badges = f" {side_badges(it)}" if it.side else ""
-            rows.append(f'<tr><td class="left"><bdi>{esc(left)}</bdi></td><td class="kw"><a href="{esc(href)}">'
-                        f'<span class="chip {label_class(m["label"], site.labels)}">{esc(m["exact"])}</span></a>{badges}</td>'
-                        f'<td class="right">{esc(right)}</td></tr>')
-        parts.append(f'<h3><a href="../{esc(doc_page(doc.doc_id))}">{esc(doc.display_title)}</a> '
-                     f'<span class="muted">{esc(doc.outlet or "unknown outlet")}, {esc(doc.date or "undated")}</span></h3>')
-        parts.append('<table class="kwic"><tbody>' + "\n".join(rows) + "</tbody></table>")
+    else:
+        parts.append(filter_bar("mention-list", "mentions and their context",
+                                [("doc", "all documents", [(f"d{n}", doc.display_title) for n, doc in enumerate(docs)])]))
+        parts.append(mention_list(site, docs, mentions))
     claims, stances = [], []
     for doc_id in site.shown:
         doc = site.by_id[doc_id]

@@ -18,6 +18,13 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True).replace("\r", "&#13;")
 
 
+def or_dash(value, why: str) -> str:
+    """``value`` escaped, or a muted "—" (``why`` as its tooltip) when it is missing."""
+    if value is None or str(value) == "":
+        return f'<span class="muted" title="{esc(why)}">—</span>'
+    return esc(value)
+
+
 def html_attrs(pairs: Iterable[tuple[str, object]]) -> str:
     return "".join(f' {k}="{esc(v)}"' for k, v in pairs if v is not None)
 

@@ -2,8 +2,9 @@
 
 In a document page every annotation is one or more ``<span data-id=KEY>`` fragments whose text, joined
 in document order, is the annotation's ``exact`` text; overlapping annotations are nested where they
-nest and split into fragments where they cross. Labels and tags are drawn with CSS pseudo-elements, so
-the text content of the page's ``#text`` element is the cleaned text itself."""
+nest and split into fragments where they cross. Labels and tags are drawn with CSS pseudo-elements (tags
+inside an empty inline-block ``<span class="tag">``), so the text content of the page's ``#text`` element is
+the cleaned text itself."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Mark:
     first_attrs: tuple[tuple[str, str], ...] = ()
     last_attrs: tuple[tuple[str, str], ...] = ()
     family: str = ""  # marks of one family drawn as stacked lines (claims, evidence) know how many nest inside
+    tag: str = ""  # a tag drawn at the start of the first fragment (an empty ``<span class="tag">``, see below)
 
 
 class _Node:
@@ -82,6 +84,12 @@ def marked_html(text: str, marks: Sequence[Mark]) -> str:
     return "".join(out)
 
 
+def tag_html(tag: str, family: str) -> str:
+    """A tag as an empty inline-block element that draws ``data-tag`` with CSS: it takes room in its line
+    (so tags wrap like words and never overlap) and adds nothing to the text content."""
+    return f'<span class="tag tag-{esc(family or "x")}" data-tag="{esc(tag)}"></span>'
+
+
 def _heights(node: _Node) -> dict[str, int]:
     below: dict[str, int] = {}
     for child in node.children:
@@ -108,5 +116,7 @@ def _serialize(node: _Node, out: list[str]) -> None:
         if child.last:
             pairs += m.last_attrs
         out.append(f"<span{html_attrs(pairs)}>")
+        if child.first and m.tag:
+            out.append(tag_html(m.tag, m.family))
         _serialize(child, out)
         out.append("</span>")

@@ -105,9 +105,10 @@ def page_frame(site: Site, title: str, body: str, depth: int, *, body_class: str
             "</body>\n</html>\n")
 
 
-def html_table(headers: Sequence[str], rows: Iterable[str], *, cls: str = "", layer: str = "") -> str:
+def html_table(headers: Sequence[str], rows: Iterable[str], *, cls: str = "", layer: str = "", table_id: str = "") -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    return (f"<table{html_attrs([('class', cls or None), ('data-layer', layer or None)])}><thead><tr>{head}</tr></thead>"
+    attrs = html_attrs([("id", table_id or None), ("class", cls or None), ("data-layer", layer or None)])
+    return (f"<table{attrs}><thead><tr>{head}</tr></thead>"
             f"<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
 
 
@@ -137,7 +138,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
     if doc.blocks and edge < len(text) and not text[edge:].strip():
         marks.append(Mark(edge, len(text), "block", "g-end", "sep"))
 
-    def span_mark(span, kind, key, cls, *, label_for: str, attrs=(), first=(), last=(), family=""):
+    def span_mark(span, kind, key, cls, *, label_for: str, attrs=(), first=(), last=(), family="", tag=""):
         s, e = span["start"], span["end"]
         reason = span_problem(text, s, e, span.get("exact"), width=60)
         if not fits(text, s, e):
@@ -146,7 +147,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
         if reason:
             problems.append(f"{label_for}: {reason}")
             cls += " bad"
-        marks.append(Mark(s, e, kind, key, cls, tuple(attrs), (("id", f"t-{key}"), *first), tuple(last), family))
+        marks.append(Mark(s, e, kind, key, cls, tuple(attrs), (("id", f"t-{key}"), *first), tuple(last), family, tag))
 
     for it in items:
         x = it.data
@@ -168,7 +169,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
                        it.status and STATUS_TEXT[it.status])
             relation = f" rel-{token(x['cluster_relation'])}" if x.get("cluster_relation") else ""
             span_mark(x, "claim", it.key, f"claim{relation}{extra}", label_for=f"claim {x['id']}",
-                      attrs=[("title", tip)], first=[("data-tag", f"{side}{x['id']} {claimer}")], family="claim")
+                      attrs=[("title", tip)], tag=f"{side}{x['id']} {claimer}", family="claim")
             if x.get("cue"):
                 span_mark(x["cue"], "cue", f"{it.key}-cue", f"cue{extra}", label_for=f"claim {x['id']} cue",
                           attrs=[("data-group", it.key), ("title", f"{side}cue of claim {x['id']} ({claimer})")])
@@ -179,7 +180,7 @@ def doc_marks(site: Site, doc: Document, items: list[Item]) -> tuple[list[Mark],
                 span_mark(ev, "evidence", f"{it.key}-e{n}", f"ev pol-{token(x['polarity'])}{extra}",
                           label_for=f"stance {x['id']} evidence {n}",
                           attrs=[("data-group", it.key), ("title", _tip(f"stance {tag}", it.status and STATUS_TEXT[it.status]))],
-                          first=[("data-tag", tag)], family="ev")
+                          tag=tag, family="ev")
     return marks, problems
 
 
@@ -263,3 +264,18 @@ def toolbar_html(site: Site, has_items: bool) -> str:
     if site.diff:
         key += " " + " ".join(badge_span(v, f"st-{k}") for k, v in STATUS_TEXT.items())
     return f'<div class="toolbar"><span class="legend">{legend}</span>{key if has_items else ""}{boxes if has_items else ""}</div>'
+
+
+def filter_bar(target: str, what: str, facets: Sequence[tuple[str, str, Sequence[tuple[str, str]]]] = ()) -> str:
+    """A search box (and optional selects) filtering the ``[data-item]`` elements inside ``#target``
+    client-side (explore.js): an item is shown when every word of the query is in its text (case and
+    accents ignored) and, for each facet ``(name, all_label, [(value, label)])`` set, its ``data-f-<name>``
+    equals the chosen value. ``[data-head=G]`` elements hide when no item ``data-in=G`` is shown; a
+    ``data-page-size`` on the target pages the items that match."""
+    selects = "".join(
+        f'<select data-facet="{esc(name)}" aria-label="{esc(all_label)}"><option value="">{esc(all_label)}</option>'
+        + "".join(f'<option value="{esc(v)}">{esc(label)}</option>' for v, label in options) + "</select>"
+        for name, all_label, options in facets)
+    return (f'<div class="filter" role="search" data-filter-for="{esc(target)}">'
+            f'<input type="search" placeholder="Search {esc(what)}…" aria-label="Search {esc(what)}">'
+            f'{selects}<span class="count" aria-live="polite"></span></div>')

@@ -6,6 +6,7 @@ from ..pipeline.process import Document
 from .fmt import doc_page, esc
 from .model import FURNITURE_DESTINATION
 from .page import Site, page_frame
+from .textdiff import char_changes, clean_ranges, invisible_only, marked_text, raw_ranges
 
 
 def raw_lines(doc: Document) -> list[dict]:
@@ -47,28 +48,61 @@ def raw_lines(doc: Document) -> list[dict]:
     return lines
 
 
+def _owner_texts(doc: Document, status: str, i: int) -> tuple[int, str, str]:
+    """(raw start, raw text, cleaned text) of a block or furniture item."""
+    if status == "kept":
+        b = doc.blocks[i]
+        return b["raw_start"], doc.raw[b["raw_start"]:b["raw_end"]], doc.text[b["start"]:b["end"]]
+    f = doc.furniture[i]
+    return f["raw_start"], doc.raw[f["raw_start"]:f["raw_end"]], f["text"]
+
+
+def _raw_line_html(line: dict, changed: list[tuple[int, int]]) -> str:
+    """The raw line, coloured by what the cleaner did, with the changed characters marked."""
+    out, pos = [], line["start"]
+    for status, text in line["segments"]:
+        lo, hi = pos, pos + len(text)
+        at_end = hi == line["end"]
+        local = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in changed
+                 if (s < hi and e > lo) or (s == e and (lo <= s < hi or (at_end and s == hi)))]
+        inner = marked_text(text, local, "del")
+        out.append(f'<span class="seg-{status}">{inner}</span>' if status else inner)
+        pos = hi
+    return "".join(out)
+
+
 def render_raw_page(site: Site, doc: Document) -> str:
     lines = raw_lines(doc)
     rows = []
+    n_invisible = 0
     for line in lines:
-        what, clean = [], []
+        what, clean, changed = [], [], []
+        kinds = []  # per owner whose text the cleaner changed: True when only invisible characters changed
         for status, i in line["owners"]:
+            raw_start, raw_text, clean_text = _owner_texts(doc, status, i)
+            changes = char_changes(raw_text, clean_text)
             if status == "kept":
                 b = doc.blocks[i]
                 what.append(f'kept: {esc(b["type"])} <a href="../{esc(doc_page(doc.doc_id))}#b{i}">block {i}</a>')
-                block_text = doc.text[b["start"]:b["end"]]
-                if block_text != doc.raw[b["raw_start"]:b["raw_end"]]:
-                    clean.append(esc(block_text))
             else:
                 f = doc.furniture[i]
                 where = FURNITURE_DESTINATION.get(f["kind"])
                 what.append(f"moved to {esc(where)} ({esc(f['kind'])})" if where else f"dropped: {esc(f['kind'])}")
-                if f["text"] != doc.raw[f["raw_start"]:f["raw_end"]]:
-                    clean.append(esc(f["text"]))
+            if changes:
+                clean.append(marked_text(clean_text, clean_ranges(changes), "ins"))
+                changed += raw_ranges(changes, raw_start)
+                kinds.append(invisible_only(raw_text, clean_text, changes))
         if line["status"] == "unaccounted":
             what.append("<strong>not accounted for</strong>")
-        raw_html = "".join(f'<span class="seg-{s}">{esc(t)}</span>' if s else esc(t) for s, t in line["segments"])
-        rows.append(f'<tr id="L{line["number"]}" class="{line["status"]}"><td class="num"><a href="#L{line["number"]}">'
+        cls = line["status"]
+        if kinds and all(kinds):
+            n_invisible += 1
+            cls += " inv-only"
+            what.append('<span class="badge inv-only">only invisible characters changed</span>')
+        elif kinds:
+            what.append('<span class="badge chg">characters changed</span>')
+        raw_html = _raw_line_html(line, sorted(changed))
+        rows.append(f'<tr id="L{line["number"]}" class="{cls}"><td class="num"><a href="#L{line["number"]}">'
                     f'{line["number"]}</a></td><td class="line">{raw_html}</td><td class="what">{"<br>".join(what)}</td>'
                     f'<td class="clean">{"<br>".join(clean)}</td></tr>')
     counts: dict[str, int] = {}
@@ -99,7 +133,13 @@ def render_raw_page(site: Site, doc: Document) -> str:
         f'{esc(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none")}.</p>',
         '<p class="legend"><span class="seg-kept">kept in the text</span> <span class="seg-dropped">dropped</span> '
         '<span class="seg-metadata">moved to metadata</span> <span class="seg-unaccounted">not accounted for</span>'
-        " · the last column shows the cleaned (repaired) text where it differs from the raw line</p>",
+        " · the last column shows the cleaned (repaired) text where it differs from the raw line, with the changed "
+        'characters marked <del class="chg">in the raw</del> and <ins class="chg">in the clean text</ins>; invisible '
+        'characters in a change are drawn as signs: <span class="inv">⍽</span> no-break space, '
+        '<span class="inv">·</span> space, <span class="inv">→</span> tab, <span class="inv">↵</span> line break, '
+        '<span class="inv">◌</span> other invisible character (hover for its name)</p>',
+        f"<p>{n_invisible} lines whose only change is invisible are marked "
+        '<span class="badge inv-only">only invisible characters changed</span>.</p>',
         "<h2>Metadata</h2>",
         "<table><tbody>" + "".join(meta_rows) + "</tbody></table>" if meta_rows else "<p>none</p>",
         "<h2>Raw lines</h2>",

@@ -65,8 +65,19 @@ class Document:
 
     @property
     def display_title(self) -> str:
-        first_line = self.text.strip().split("\n", 1)[0][:90]
+        first_line = shorten(self.text.strip().split("\n", 1)[0], 90)
         return self.title or self.metadata.get("title") or first_line or self.doc_id
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` if it has at most ``width`` characters, else cut at the last word boundary before
+    ``width`` (or at ``width``) and ended with "…"."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    if " " in cut.strip():
+        cut = cut[:cut.rstrip().rindex(" ")]
+    return cut.rstrip(" ,;:–—-") + "…"
 
 
 def process_article(raw_text: str, row: ManifestRow) -> ProcessedDocument:

@@ -6,6 +6,68 @@
     box.addEventListener("change", apply);
     apply();
   });
+  function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  // Search, facets and paging: see page.filter_bar.
+  document.querySelectorAll("[data-filter-for]").forEach(function (bar) {
+    var box = document.getElementById(bar.getAttribute("data-filter-for"));
+    if (!box) { return; }
+    var items = Array.prototype.slice.call(box.querySelectorAll("[data-item]"));
+    var keys = items.map(function (el) { return fold(el.textContent + " " + (el.getAttribute("data-search") || "")); });
+    var heads = Array.prototype.slice.call(box.querySelectorAll("[data-head]"));
+    var input = bar.querySelector("input[type=search]");
+    var selects = Array.prototype.slice.call(bar.querySelectorAll("select[data-facet]"));
+    var count = bar.querySelector(".count");
+    var size = parseInt(box.getAttribute("data-page-size") || "0", 10);
+    var page = 0;
+    var pager = null;
+    if (size > 0) {
+      pager = document.createElement("div");
+      pager.className = "pager";
+      box.parentNode.insertBefore(pager, box.nextSibling);
+    }
+    function button(label, target, enabled) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.disabled = !enabled;
+      b.setAttribute("data-page", String(target));
+      b.addEventListener("click", function () { page = target; apply(false); });
+      return b;
+    }
+    function apply(reset) {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var matched = items.filter(function (el, i) {
+        for (var w = 0; w < words.length; w++) { if (keys[i].indexOf(words[w]) < 0) { return false; } }
+        for (var s = 0; s < selects.length; s++) {
+          var v = selects[s].value;
+          if (v && el.getAttribute("data-f-" + selects[s].getAttribute("data-facet")) !== v) { return false; }
+        }
+        return true;
+      });
+      var pages = size > 0 ? Math.max(1, Math.ceil(matched.length / size)) : 1;
+      if (reset) { page = 0; }
+      page = Math.max(0, Math.min(page, pages - 1));
+      var shown = size > 0 ? matched.slice(page * size, (page + 1) * size) : matched;
+      items.forEach(function (el) { el.hidden = shown.indexOf(el) < 0; });
+      heads.forEach(function (h) {
+        var g = h.getAttribute("data-head");
+        h.hidden = !shown.some(function (el) { return el.getAttribute("data-in") === g; });
+      });
+      count.textContent = matched.length === items.length ? items.length + " shown" :
+        matched.length + " of " + items.length + " match";
+      if (pager) {
+        var where = document.createElement("span");
+        where.className = "where";
+        where.textContent = matched.length ? "page " + (page + 1) + " of " + pages + " (" + (page * size + 1) + "–" +
+          (page * size + shown.length) + " of " + matched.length + ")" : "nothing matches";
+        pager.replaceChildren(button("← previous", page - 1, page > 0), where, button("next →", page + 1, page + 1 < pages));
+        pager.hidden = pages < 2 && matched.length > 0;
+      }
+    }
+    input.addEventListener("input", function () { apply(true); });
+    selects.forEach(function (sel) { sel.addEventListener("change", function () { apply(true); }); });
+    apply(true);
+  });
   var text = document.getElementById("text");
   var panel = document.getElementById("panel");
   if (!text) { return; }
