@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from . import credentials
 from .config import label_config
 from .spec import LabelStudioError
 
@@ -29,13 +29,15 @@ def server_errors(what: str):
 
 
 def connect(url: str, api_key: str | None = None, timeout: float = 300):
-    """A label-studio-sdk client. The API key comes from ``LABEL_STUDIO_API_KEY`` unless given."""
+    """A label-studio-sdk client. The API key comes from ``LABEL_STUDIO_API_KEY`` unless given, else from
+    the token ``scripts/start_annotation_server.py`` stored for this URL (``credentials``)."""
     from label_studio_sdk import LabelStudio
 
-    key = api_key if api_key is not None else os.environ.get("LABEL_STUDIO_API_KEY")
+    key = api_key if api_key is not None else credentials.api_key(url)
     if not key:
-        raise LabelStudioError("no API key: set LABEL_STUDIO_API_KEY (Label Studio: Account & Settings → "
-                               "Access Token)")
+        raise LabelStudioError(f"no API key: set LABEL_STUDIO_API_KEY (Label Studio: Account & Settings → Access "
+                               f"Token), or start the server with scripts/start_annotation_server.py, which stores "
+                               f"its token in {credentials.token_file()} (none stored there for {url})")
     return LabelStudio(base_url=url.rstrip("/"), api_key=key, timeout=timeout)
 
 
