@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .options import corpus_options, corpus_texts
+from ..progress import progress
 from ..pipeline.corpus import CorpusError
 
 
@@ -119,7 +120,7 @@ def _preannotate(args: argparse.Namespace) -> int:
     if not args.doc_ids:
         raise CorpusError("name the documents to pre-annotate (doc ids of the manifest), or use --evaluate")
     gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
-    for doc_id in args.doc_ids:
+    for doc_id in progress(args.doc_ids, "pre-annotating", unit="document"):
         if doc_id not in docs:
             raise CorpusError(f"unknown doc_id {doc_id!r} (add the article to corpus/manifest.jsonl first)")
         d = docs[doc_id]

@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..progress import bar
 from . import credentials
 from .config import label_config
 from .spec import LabelStudioError
@@ -93,8 +94,10 @@ def _push(client, title, tasks, config, batch, description) -> PushReport:
     todo = [t for t in tasks if t["data"]["doc_id"] not in have]
     skipped = [f"document {t['data']['doc_id']}: already in project {project.id} (not uploaded again)"
                for t in tasks if t["data"]["doc_id"] in have]
-    for i in range(0, len(todo), batch):
-        client.projects.import_tasks(project.id, request=todo[i:i + batch], return_task_ids=False)
+    with bar(len(todo), f"uploading to project {project.id}", unit="task") as uploaded:
+        for i in range(0, len(todo), batch):
+            client.projects.import_tasks(project.id, request=todo[i:i + batch], return_task_ids=False)
+            uploaded.update(len(todo[i:i + batch]))
     return PushReport(project.id, created, len(todo), skipped, time.perf_counter() - t0)
 
 
@@ -115,11 +118,13 @@ def _pull(client, project, timeout) -> list[dict]:
                                             task_filter_options={"only_with_annotations": False})
     deadline = time.monotonic() + timeout
     status = export.status
-    while status not in ("completed", "failed"):
-        if time.monotonic() > deadline:
-            raise LabelStudioError(f"export of project {p.id} did not finish in {timeout:.0f} s")
-        time.sleep(0.2)
-        status = client.projects.exports.get(p.id, export.id).status
+    with bar(None, f"exporting project {p.id} on the server", unit="poll") as waiting:
+        while status not in ("completed", "failed"):
+            if time.monotonic() > deadline:
+                raise LabelStudioError(f"export of project {p.id} did not finish in {timeout:.0f} s")
+            time.sleep(0.2)
+            waiting.update(1)
+            status = client.projects.exports.get(p.id, export.id).status
     if status == "failed":
         raise LabelStudioError(f"export of project {p.id} failed on the server")
     try:

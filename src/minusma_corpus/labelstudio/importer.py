@@ -17,6 +17,7 @@ from ..annotations.fileformat import AnnotationError, check, dumps_annotation, s
 from ..annotations.anchor import fits, selector
 from ..annotations.schema import Schema, load_schema
 from ..fileio import text_sha256
+from ..progress import progress
 from ..safepath import UnsafePathError, file_name, inside
 from .config import schema_choices
 from .export import content_sha256
@@ -417,7 +418,7 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
     report = ImportReport()
     if not isinstance(tasks, list):
         raise LabelStudioError("a Label Studio JSON export is a list of tasks")
-    for index, task in enumerate(tasks):
+    for index, task in enumerate(progress(tasks, "importing tasks", unit="task")):
         tid = task.get("id", f"#{index}") if isinstance(task, dict) else f"#{index}"
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict):
