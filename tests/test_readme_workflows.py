@@ -84,6 +84,7 @@ def test_adding_an_article_as_the_readme_says(tmp_path):
     assert len(documents) == 6 and NEW_DOC in set(documents["doc_id"])
     assert set(minusma_corpus.load("sentences", release=release)["doc_id"]) >= {NEW_DOC}
     assert NEW_DOC not in set(minusma_corpus.load("ner", release=release)["doc_id"])
+    assert minusma_corpus.load_dataset("documents", release=release).num_rows == 6
     assert len(minusma_corpus.load("documents")) == 5  # the checkout's own release is untouched
     card = (release / "README.md").read_text(encoding="utf-8")
     assert "6 English news articles, 5 annotated" in card

@@ -151,7 +151,7 @@ def card_markdown(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, i
 # MINUSMA corpus (release {version})
 
 Press coverage of the 2023 termination of the United Nations Multidimensional Integrated Stabilization
-Mission in Mali (MINUSMA): {docs.num_rows} English news articles, {len(annotated_documents(tables_by_config))} annotated ({sources}), cleaned of web-page
+Mission in Mali (MINUSMA): {docs.num_rows} English news articles, {len(annotated_documents(tables_by_config))} annotated (outlets: {sources}), cleaned of web-page
 furniture with every cleaned character mapped back to the raw text, segmented into paragraphs,
 sentences and tokens, and annotated with entity mentions linked across documents, claims grouped into
 cross-document clusters that agree or conflict, and stances toward the mission, its termination and
