@@ -128,3 +128,20 @@ def test_the_server_scripts_token_is_found_by_the_ls_commands(tmp_path, monkeypa
     monkeypatch.delenv("LABEL_STUDIO_API_KEY")
     assert credentials.api_key("http://127.0.0.1:9000") is None
     assert os.environ.get("LABEL_STUDIO_API_KEY") is None
+
+
+def test_an_adjudication_pulled_per_annotator_stays_gold(export, tmp_path, capsys):
+    review = tmp_path / "review.json"
+    assert main(["ls", "adjudicate", str(_write(tmp_path, export)), "--out", str(review), *CORPUS]) == 0
+    tasks = json.loads(review.read_text())
+    assert len(tasks) == 5
+    for n, task in enumerate(tasks):  # the lead submits alice's version
+        task.update(id=100 + n, annotations=[{"id": 200 + n, "completed_by": {"email": "lead@example.org"},
+                                              "result": task["predictions"][0]["result"]}])
+    review.write_text(json.dumps(tasks))
+    out = tmp_path / "adjudicated"
+    assert main(["ls", "import", str(review), "--out", str(out), *CORPUS]) == 0
+    files = sorted(out.glob("*/*.json"))
+    assert len(files) == 5
+    assert {(p["status"], p["annotator"]) for p in (read_annotation_file(f)["provenance"] for f in files)} == {
+        ("gold", "lead@example.org")}

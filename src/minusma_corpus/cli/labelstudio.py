@@ -147,6 +147,12 @@ def _next_steps(args, written: list[Path]) -> list[str]:
     return [s for s in steps if s]
 
 
+def _adjudication(tasks) -> bool:
+    """Whether an export holds adjudication tasks (whose submissions are the gold, not passes)."""
+    return any(isinstance(t, dict) and isinstance(t.get("data"), dict) and isinstance(t["data"].get("minusma"), dict)
+               and t["data"]["minusma"].get("adjudication") for t in tasks) if isinstance(tasks, list) else False
+
+
 def _import_and_write(tasks: list[dict], args) -> int:
     from ..labelstudio.importer import arrange, as_passes, import_tasks, write_sets
     from ..labelstudio.spec import LabelStudioError
@@ -159,7 +165,7 @@ def _import_and_write(tasks: list[dict], args) -> int:
     except LabelStudioError as e:
         raise LabelStudioError([*e.problems, *(LabelStudioError(line).problems[0]
                                                for line in _how_to_proceed(e.problems, args))]) from None
-    if not args.flat and not args.status:
+    if not args.flat and not args.status and not _adjudication(tasks):
         report = as_passes(report)
     files = arrange(report, "flat" if args.flat else "per-annotator")
     print(report.summary())

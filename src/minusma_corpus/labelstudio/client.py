@@ -111,7 +111,8 @@ def pull_export(client, project: str | int, *, timeout: float = 600) -> list[dic
 def _pull(client, project, timeout) -> list[dict]:
     p = find_project(client, project)
     if p is None:
-        raise LabelStudioError(f"no project titled {project!r} on the server")
+        raise LabelStudioError(f"no project titled {project!r} on the server (name it with --project TITLE_OR_ID; "
+                               "create it with `minusma-corpus ls push --project TITLE`)")
     options = {"predictions": {"only_id": False}, "drafts": {"only_id": False},
                "annotations__completed_by": {"only_id": False}}
     export = client.projects.exports.create(p.id, serialization_options=options,
