@@ -10,10 +10,12 @@ pre-annotations (documents already in the project are left alone), prints where 
 Ctrl-C, when it stops the server by its process id.
 
 The user is LABEL_STUDIO_USERNAME / LABEL_STUDIO_PASSWORD from the environment, else a default user with
-a random password printed once here (it is not stored anywhere but in Label Studio's own database). When
-done, pull the work back with:
+a random password printed once here (it is not stored anywhere but in Label Studio's own database). The
+API token is printed once here and stored for ``ls push``/``ls pull`` in
+``~/.local/share/minusma-corpus/label-studio-token.json`` (``$XDG_DATA_HOME``; mode 0600, never in the
+repository), which they read when LABEL_STUDIO_API_KEY is unset. When done, pull the work back with:
 
-    LABEL_STUDIO_API_KEY=<token printed here> minusma-corpus ls pull --out annotations/passes/<name>
+    minusma-corpus ls pull --out annotations/passes/<round>
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from minusma_corpus import labelstudio as ls  # noqa: E402
 from minusma_corpus.labelstudio import server as server_mod  # noqa: E402
+from minusma_corpus.labelstudio.credentials import save_token  # noqa: E402
 
 
 def default_data_dir() -> Path:
@@ -83,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("password:  the one of this data directory's first start (reset: "
                   f"{server_mod.executable()} reset_password --data-dir {server.data_dir})")
-        print("API token: shown in Label Studio under Account & Settings; pull the work with\n"
-              f"  LABEL_STUDIO_API_KEY=<token> minusma-corpus ls pull --url {server.url} --project "
-              f"{args.project} --out annotations/passes/<name>")
+        stored = save_token(server.url, server.api_key)
+        print(f"API token: {server.api_key}\n  (stored in {stored}, readable by you only: `minusma-corpus ls push`/"
+              "`ls pull` use it when LABEL_STUDIO_API_KEY is unset)")
+        print(f"pull the work with\n  minusma-corpus ls pull --url {server.url} --project {args.project} "
+              "--out annotations/passes/<round>")
         if args.exit_after_load:
             return 0
         print("Ctrl-C stops the server.", flush=True)

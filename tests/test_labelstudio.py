@@ -195,7 +195,7 @@ def test_several_annotators_are_kept_apart(documents, texts, gold, tmp_path):
     assert bob.data["provenance"] == {"annotator": "bob@example.org",
                                       "method": "annotation in Label Studio (task 7, annotation 81)",
                                       "tool": "Label Studio (minusma-corpus ls import)", "created": "2026-12-01",
-                                      "status": "gold"}
+                                      "status": "pass"}
     files = ls.arrange(report)
     assert sorted(map(str, files)) == [f"alice-example-org/{data['doc_id']}.json", f"bob-example-org/{data['doc_id']}.json"]
     with pytest.raises(ls.LabelStudioError, match="annotation 81 \\(bob@example.org\\): more than one annotation set"):
@@ -304,7 +304,7 @@ WHERE = f"task 7 (document {DOC}), annotation 70 (alice@example.org)"
 def test_error_unknown_label(task, texts):
     _find(task, "m001", "mention")["value"]["labels"] = ["CITY"]
     assert import_error([task], texts) == (
-        f"{WHERE}, region m001: unknown label 'CITY' in 'mention' (schema 1.0.0 labels: PERSON, ORG, GPE, LOC, NORP, "
+        f"{WHERE}, region m001: unknown label 'CITY' in 'mention' (schema {load_schema().version} labels: PERSON, ORG, GPE, LOC, NORP, "
         "EVENT, LAW, MISSION, ARMED_GROUP, DATE, MONEY, QUANTITY)\n"
         f"{WHERE}, region m001: entity_id: a per-region field of a region that has no label")
 
@@ -331,7 +331,7 @@ def test_error_schema_version_mismatch(task, texts):
     task["data"]["schema_version"] = "2.0.0"
     assert import_error([task], texts) == (
         f"task 7 (document {DOC}): schema version mismatch: the task was exported with schema '2.0.0', this package "
-        "has 1.0.0 (re-export the tasks, or migrate)")
+        f"has {load_schema().version} (re-export the tasks, or migrate)")
 
 
 def test_error_task_text_differs_from_the_corpus(task, texts):
@@ -343,7 +343,7 @@ def test_error_unknown_control(task, texts):
     _result(task).append({"id": "m001", "from_name": "sentiment", "to_name": "text", "type": "choices",
                           "value": {"choices": ["x"]}})
     assert import_error([task], texts) == (
-        f"{WHERE}, region m001: unknown control 'sentiment' (not in the labeling config of schema 1.0.0)")
+        f"{WHERE}, region m001: unknown control 'sentiment' (not in the labeling config of schema {load_schema().version})")
 
 
 def test_error_unknown_choice(task, texts):

@@ -244,7 +244,7 @@ def test_cli_push_then_pull(server, monkeypatch, tmp_path, capsys):
 
 
 def test_start_annotation_server_script_loads_the_corpus(tmp_path):
-    env = {**os.environ, "LABEL_STUDIO_PASSWORD": "not-printed-1234"}
+    env = {**os.environ, "LABEL_STUDIO_PASSWORD": "not-printed-1234", "XDG_DATA_HOME": str(tmp_path / "home")}
     env.pop("LABEL_STUDIO_API_KEY", None)
     port = lss.free_port()
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "start_annotation_server.py"), "--port", str(port),
@@ -254,6 +254,9 @@ def test_start_annotation_server_script_loads_the_corpus(tmp_path):
     assert f"Label Studio is running: http://127.0.0.1:{port}" in done.stdout
     assert "5 documents uploaded" in done.stdout and "not-printed-1234" not in done.stdout
     assert "Label Studio stopped." in done.stdout
+    token = next(line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("API token: "))
+    stored = json.loads((tmp_path / "home" / "minusma-corpus" / "label-studio-token.json").read_text())
+    assert stored == {"url": f"http://127.0.0.1:{port}", "token": token} and token not in done.stderr
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
 

@@ -54,23 +54,37 @@ def _verified(directory: Path, name: str) -> Path:
     return path
 
 
-def _parquet(config: str) -> Path:
+def _parquet(config: str, release: str | Path | None = None) -> Path:
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
-    return _verified(release_dir(), f"{config}.parquet")
+    return _verified(_directory(release), f"{config}.parquet")
 
 
-def load(config: str = "documents") -> pandas.DataFrame:
-    """One config of the release as a pandas DataFrame (nested columns as Python lists and dicts)."""
+def _directory(release: str | Path | None) -> Path:
+    """``release`` (a release directory, e.g. a rebuilt ``corpus/release``) or the default one."""
+    if release is None:
+        return release_dir()
+    if not (Path(release) / "SHA256SUMS").is_file():
+        raise FileNotFoundError(f"{release}: not a release directory (no SHA256SUMS); build one with "
+                                "`minusma-corpus build --out DIR`")
+    return Path(release)
+
+
+def load(config: str = "documents", release: str | Path | None = None) -> pandas.DataFrame:
+    """One config of the release as a pandas DataFrame (nested columns as Python lists and dicts).
+    ``release``: a release directory to read instead of the installed one (e.g. ``"corpus/release"``
+    after adding an article and rebuilding, without reinstalling)."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(_parquet(config)).to_pandas(types_mapper=None)
+    return pq.read_table(_parquet(config, release)).to_pandas(types_mapper=None)
 
 
-def load_dataset(config: str = "documents") -> datasets.Dataset:
-    """One config of the release as a ``datasets.Dataset``, loaded through the release's dataset card."""
+def load_dataset(config: str = "documents", release: str | Path | None = None) -> datasets.Dataset:
+    """One config of the release as a ``datasets.Dataset``, loaded through the release's dataset card
+    (``release``: as for ``load``)."""
     import datasets
 
-    _parquet(config)  # validates the name and checks the file
-    _verified(release_dir(), "README.md")  # the card, which declares the configs and features
-    return datasets.load_dataset(str(release_dir()), config, split="train")
+    _parquet(config, release)  # validates the name and checks the file
+    directory = _directory(release)
+    _verified(directory, "README.md")  # the card, which declares the configs and features
+    return datasets.load_dataset(str(directory), config, split="train")

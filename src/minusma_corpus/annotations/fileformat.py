@@ -21,7 +21,9 @@ from .anchor import CONTEXT, span_problem
 from .schema import Schema, SchemaVersionError, json_schema, load_schema, parse_version
 
 # A migration takes a file of version K to the next version; keys are the versions they read.
-MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {}
+MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
+    "1.0.0": ("1.1.0", lambda data: data),  # 1.1.0 adds the status `pass`: files of 1.0.0 read unchanged
+}
 
 
 @dataclass(frozen=True)

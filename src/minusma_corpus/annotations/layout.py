@@ -51,6 +51,18 @@ def annotation_files(path: Path) -> list[Path]:
     return sorted(path.glob("*.json")) if path.is_dir() else [path]
 
 
+def annotator_dirs(path: Path) -> dict[str, Path]:
+    """The annotation sets a path holds, by name: a directory of annotator directories (what ``ls pull``
+    writes: ``DIR/<annotator>/<doc_id>.json``, no file of its own) gives one set per annotator; anything
+    else (a set directory, a file) is one set named after itself."""
+    path = Path(path)
+    if path.is_dir() and not any(path.glob("*.json")):
+        subs = {d.name: d for d in sorted(path.iterdir()) if d.is_dir() and any(d.glob("*.json"))}
+        if subs:
+            return subs
+    return {str(path): path}
+
+
 def read_sets(paths: Path | Iterable[Path]) -> dict[str, dict]:
     """The annotation sets of files or directories of them, read and schema-checked, by doc_id.
 

@@ -35,6 +35,7 @@ import yaml
 
 from .anchor import selector
 from ..fileio import text_sha256
+from ..progress import progress
 from .schema import load_schema
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -552,7 +553,7 @@ def evaluate_leave_one_out(texts: dict[str, str], gold: dict[str, dict], dates: 
         c[1] += pred
         c[2] += true
 
-    for doc_id, a in gold.items():
+    for doc_id, a in progress(gold.items(), "leave-one-document-out", unit="document"):
         gazetteer = gazetteer_from_gold([g for d, g in gold.items() if d != doc_id])
         predicted = preannotate(doc_id, texts[doc_id], gazetteer, dates.get(doc_id), nlp=nlp)["mentions"]
         gold_keys = {(m["start"], m["end"], m["label"]) for m in a["mentions"]}

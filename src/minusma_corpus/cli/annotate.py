@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .options import corpus_options, corpus_texts
+from ..progress import progress
 from ..pipeline.corpus import CorpusError
 
 
@@ -40,26 +41,61 @@ def _draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agreement_pairs(a: Path, b: Path | None) -> list[tuple[str, Path, str, Path]]:
+    """(name, path) pairs to compare: A against B, where either may be a directory of annotator
+    directories (``ls pull --out DIR``): then every annotator of it; with B omitted, every pair of A's."""
+    from itertools import combinations
+
+    from ..annotations.layout import annotator_dirs
+
+    sets_a = annotator_dirs(a)
+    if b is None:
+        if len(sets_a) < 2:
+            raise CorpusError(f"{a} holds one annotation set: give a second one to compare with (`agreement A B`), or "
+                              "a directory of annotator directories (what `ls pull --out DIR` writes)")
+        return [(x, sets_a[x], y, sets_a[y]) for x, y in combinations(sets_a, 2)]
+    sets_b = annotator_dirs(b)
+    return [(x, px, y, py) for x, px in sets_a.items() for y, py in sets_b.items() if px.resolve() != py.resolve()]
+
+
 def _agreement(args: argparse.Namespace) -> int:
     import json
 
-    from ..annotations.agreement import agreement
+    from ..annotations.agreement import agreement, disagreements
     from ..annotations.layout import read_sets
 
-    sets_a, sets_b = read_sets(args.a), read_sets(args.b)
-    result = agreement(sets_a, sets_b)
-    if not result.documents:
-        raise CorpusError(f"{args.a} and {args.b} share no document")
+    pairs = _agreement_pairs(args.a, args.b)
+    results, printed = [], []
+    for name_a, path_a, name_b, path_b in pairs:
+        sets_a, sets_b = read_sets(path_a), read_sets(path_b)
+        result = agreement(sets_a, sets_b)
+        named = len(pairs) > 1 or (name_a, name_b) != (str(path_a), str(path_b))  # annotators of a pull directory
+        heading = f"## {name_a} (A) vs {name_b} (B)" if named else None
+        if not result.documents:
+            if len(pairs) == 1:
+                raise CorpusError(f"{path_a} and {path_b} share no document (compare sets of the same documents; "
+                                  "`ls pull --out DIR` writes one directory per annotator: DIR/<annotator>)")
+            printed.append(f"{heading}\n(no shared document)")
+            continue
+        results.append({"a": str(path_a), "b": str(path_b), "documents": result.documents, **dict(result.rows())})
+        lines = [heading] if heading else []
+        if not args.json:
+            lines.append(result.report())
+        if args.diff:
+            for doc in result.documents:
+                lines.append(f"\n## {doc}")
+                lines.append("\n".join(disagreements(sets_a[doc], sets_b[doc])) or "(no differences)")
+        printed.append("\n".join(lines))
+    if not results:
+        raise CorpusError(f"no pair of annotation sets of {args.a}" + (f" and {args.b}" if args.b else "")
+                          + " shares a document")
     if args.json:
-        print(json.dumps({"documents": result.documents, **{k: v for k, v in result.rows()}}, ensure_ascii=False, indent=1))
-    else:
-        print(result.report())
-    if args.diff:
-        from ..annotations.agreement import disagreements
-
-        for doc in result.documents:
-            print(f"\n## {doc}")
-            print("\n".join(disagreements(sets_a[doc], sets_b[doc])) or "(no differences)")
+        value = results[0] if len(pairs) == 1 else results
+        if len(pairs) == 1:
+            value = {k: v for k, v in value.items() if k not in ("a", "b")}
+        print(json.dumps(value, ensure_ascii=False, indent=1))
+    if not args.json or args.diff:
+        print("\n\n".join(p for p in printed if p))
     return 0
 
 
@@ -84,7 +120,7 @@ def _preannotate(args: argparse.Namespace) -> int:
     if not args.doc_ids:
         raise CorpusError("name the documents to pre-annotate (doc ids of the manifest), or use --evaluate")
     gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
-    for doc_id in args.doc_ids:
+    for doc_id in progress(args.doc_ids, "pre-annotating", unit="document"):
         if doc_id not in docs:
             raise CorpusError(f"unknown doc_id {doc_id!r} (add the article to corpus/manifest.jsonl first)")
         d = docs[doc_id]
@@ -154,14 +190,16 @@ def add_parsers(sub) -> None:
     d.add_argument("--out", type=Path, default=Path("annotations/gold"), help="output directory (default: annotations/gold)")
     d.add_argument("--annotator", required=True, help="who made the annotations (provenance)")
     d.add_argument("--method", required=True, help="how they were made (provenance)")
-    d.add_argument("--status", choices=["gold", "predicted"], default="gold")
+    d.add_argument("--status", choices=["gold", "pass", "predicted"], default="gold")
     d.add_argument("--created", default=None, help="ISO date (default: today)")
     corpus_options(d)
     d.set_defaults(func=_draft)
 
-    ag = sub.add_parser("agreement", help="per-layer agreement between two annotation sets (files or directories)")
-    ag.add_argument("a", type=Path)
-    ag.add_argument("b", type=Path)
+    ag = sub.add_parser("agreement", help="per-layer agreement between two annotation sets (files or directories; "
+                                          "a directory of annotator directories, as `ls pull` writes, compares each)")
+    ag.add_argument("a", type=Path, help="annotation set (file or directory), or a directory of annotator directories")
+    ag.add_argument("b", type=Path, nargs="?", default=None,
+                    help="the set to compare with (default: every pair of annotators of A)")
     ag.add_argument("--json", action="store_true")
     ag.add_argument("--diff", action="store_true", help="also list every disagreement, for adjudication")
     ag.set_defaults(func=_agreement)

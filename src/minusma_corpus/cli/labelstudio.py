@@ -33,9 +33,12 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--flat", action="store_true", help="one set per document, written as <out>/<doc_id>.json "
                                                         "(e.g. an adjudication into annotations/gold)")
     p.add_argument("--predictions", action="store_true", help="also import the tasks' predictions")
-    p.add_argument("--status", choices=["gold", "predicted"], default=None, help="force the provenance status")
+    p.add_argument("--status", choices=["gold", "pass", "predicted"], default=None,
+                   help="force the provenance status (default: an annotator's set is a `pass`, an adjudication `gold`)")
     p.add_argument("--no-kb-check", action="store_true",
                    help="do not check entity and cluster ids against the KB (new entities still to be added)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="write the valid annotation sets, list the others per document and exit with status 1")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     corpus_options(p, annotations=True)
 
@@ -114,21 +117,76 @@ def _export(args) -> int:
     return 0
 
 
+_KB_MESSAGES = ("is not in the knowledge base", "differs from entity", "mentions are not linked to the knowledge base",
+                "is not in claim_clusters.json", "is not an entity id")
+
+
+def _how_to_proceed(problems, args) -> list[str]:
+    """What a refused import says after its problems: how to fix them, or get past them."""
+    lines = ["nothing was written. To proceed: correct the regions named above in Label Studio and pull again, "
+             "or pull with --skip-invalid to write the valid sets and list the others per document"]
+    if any(any(m in p.message for m in _KB_MESSAGES) for p in problems):
+        lines.append(f"problems against the knowledge base: change the label or entity_id in Label Studio to the "
+                     f"entity's, or add the new entity to {args.annotations / 'entities.json'} (id, label, name) "
+                     f"and its cluster to {args.annotations / 'claim_clusters.json'}, or pull with --no-kb-check "
+                     f"(then `minusma-corpus validate FILE...` before anything enters the gold)")
+    return lines
+
+
+def _next_steps(args, written: list[Path]) -> list[str]:
+    """The commands that follow a pull (printed, so that the documented loop is the one to copy)."""
+    if args.flat:
+        return [f"minusma-corpus validate {args.out}/*.json --annotations {args.annotations}"]
+    names = sorted({p.parent.name for p in written})
+    gold = args.annotations / "gold"
+    steps = [f"minusma-corpus agreement {gold} {args.out}   # the gold against each annotator"]
+    if len(names) > 1:
+        steps.append(f"minusma-corpus agreement {args.out}   # every pair of annotators")
+    steps.append(f"minusma-corpus explore --out explore-{args.out.name} {args.out / names[0]}   # browse a pass"
+                 if names else "")
+    return [s for s in steps if s]
+
+
+def _adjudication(tasks) -> bool:
+    """Whether an export holds adjudication tasks (whose submissions are the gold, not passes)."""
+    return any(isinstance(t, dict) and isinstance(t.get("data"), dict) and isinstance(t["data"].get("minusma"), dict)
+               and t["data"]["minusma"].get("adjudication") for t in tasks) if isinstance(tasks, list) else False
+
+
 def _import_and_write(tasks: list[dict], args) -> int:
-    from ..labelstudio.importer import arrange, import_tasks, write_sets
+    from ..labelstudio.importer import arrange, as_passes, import_tasks, write_sets
+    from ..labelstudio.spec import LabelStudioError
 
     docs = _documents(args)
     kb, clusters = _kb(args)
-    report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, predictions=args.predictions, kb=kb,
-                          clusters=clusters, status=args.status)
+    try:
+        report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, predictions=args.predictions, kb=kb,
+                              clusters=clusters, status=args.status, skip_invalid=args.skip_invalid)
+    except LabelStudioError as e:
+        raise LabelStudioError([*e.problems, *(LabelStudioError(line).problems[0]
+                                               for line in _how_to_proceed(e.problems, args))]) from None
+    if not args.flat and not args.status and not _adjudication(tasks):
+        report = as_passes(report)
     files = arrange(report, "flat" if args.flat else "per-annotator")
     print(report.summary())
     if args.dry_run:
         for rel in files:
             print(f"  would write {args.out / rel}")
-        return 0
-    for path in write_sets(files, args.out):
-        print(f"  wrote {path}")
+    else:
+        written = write_sets(files, args.out) if files else []
+        for path in written:
+            print(f"  wrote {path}")
+        if written:
+            print("next:\n" + "\n".join(f"  {step}" for step in _next_steps(args, written)))
+    if report.invalid:
+        by_doc = report.invalid_by_document()
+        print(f"{len(by_doc)} documents with invalid annotation sets, not written (fix them in Label Studio and "
+              "pull again):", file=sys.stderr)
+        for doc_id, lines in by_doc.items():
+            print(f"  document {doc_id}:", file=sys.stderr)
+            for line in lines:
+                print(f"    {line}", file=sys.stderr)
+        return 1
     return 0
 
 

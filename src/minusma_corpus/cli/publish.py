@@ -19,7 +19,21 @@ def _build(args: argparse.Namespace) -> int:
     for name, size in report.files.items():
         print(f"  {name:20} {size:>9,} bytes")
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in report.rows.items()))
+    missing = _without_gold(args)
+    if missing:
+        print(f"note: {len(missing)} document(s) have no gold annotations, so they are only in documents, sentences "
+              f"and tokens (annotate them: `minusma-corpus preannotate DOC_ID`, then Label Studio, or `draft`): "
+              + ", ".join(missing))
     return 0
+
+
+def _without_gold(args: argparse.Namespace) -> list[str]:
+    """doc_ids of the manifest that have no gold annotation file."""
+    from ..annotations.layout import AnnotationLayout, read_sets
+    from ..pipeline.corpus import read_manifest
+
+    gold = read_sets(AnnotationLayout(args.annotations).gold)
+    return [row.doc_id for row in read_manifest(args.manifest) if row.doc_id not in gold]
 
 
 def _stats(args: argparse.Namespace) -> int:

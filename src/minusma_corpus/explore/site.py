@@ -7,6 +7,7 @@ from pathlib import Path
 import json
 
 from ..fileio import text_sha256
+from ..progress import progress
 from ..annotations.layout import AnnotationLayout, read_sets
 from ..pipeline.process import Document, process
 from .chromium import screenshot, stamp_png
@@ -59,7 +60,7 @@ def write_site(out_dir: Path, documents: Sequence[Document], annotations: Annota
         if name not in pages and not Path(name).is_absolute() and ".." not in Path(name).parts:
             (out_dir / name).unlink(missing_ok=True)
     written = []
-    for name, content in pages.items():
+    for name, content in progress(pages.items(), "writing pages", unit="page"):
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8", newline="\n")

@@ -6,12 +6,12 @@ from .adjudication import adjudication_tasks, agreement_report, by_annotator
 from .client import PushReport, connect, find_project, project_doc_ids, pull_export, push, server_errors
 from .config import label_config
 from .export import content_sha256, export_tasks, source_name, to_result
-from .importer import ImportedSet, ImportReport, arrange, import_tasks, parse_result, slugify, write_sets
+from .importer import ImportedSet, ImportReport, arrange, as_passes, import_tasks, parse_result, slugify, write_sets
 from .spec import ALL_FIELDS, FORMAT, LabelStudioError, LSProblem
 
 __all__ = [
     "ALL_FIELDS", "FORMAT", "Document", "ImportReport", "ImportedSet", "LSProblem", "LabelStudioError", "PushReport",
-    "adjudication_tasks", "agreement_report", "arrange", "by_annotator", "connect", "content_sha256", "export_tasks",
+    "adjudication_tasks", "agreement_report", "arrange", "as_passes", "by_annotator", "connect", "content_sha256", "export_tasks",
     "find_project", "import_tasks", "label_config", "parse_result", "project_doc_ids", "pull_export", "push",
     "server_errors", "slugify", "source_name", "to_result", "write_sets",
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..progress import bar
+from . import credentials
 from .config import label_config
 from .spec import LabelStudioError
 
@@ -29,13 +30,15 @@ def server_errors(what: str):
 
 
 def connect(url: str, api_key: str | None = None, timeout: float = 300):
-    """A label-studio-sdk client. The API key comes from ``LABEL_STUDIO_API_KEY`` unless given."""
+    """A label-studio-sdk client. The API key comes from ``LABEL_STUDIO_API_KEY`` unless given, else from
+    the token ``scripts/start_annotation_server.py`` stored for this URL (``credentials``)."""
     from label_studio_sdk import LabelStudio
 
-    key = api_key if api_key is not None else os.environ.get("LABEL_STUDIO_API_KEY")
+    key = api_key if api_key is not None else credentials.api_key(url)
     if not key:
-        raise LabelStudioError("no API key: set LABEL_STUDIO_API_KEY (Label Studio: Account & Settings → "
-                               "Access Token)")
+        raise LabelStudioError(f"no API key: set LABEL_STUDIO_API_KEY (Label Studio: Account & Settings → Access "
+                               f"Token), or start the server with scripts/start_annotation_server.py, which stores "
+                               f"its token in {credentials.token_file()} (none stored there for {url})")
     return LabelStudio(base_url=url.rstrip("/"), api_key=key, timeout=timeout)
 
 
@@ -91,8 +94,10 @@ def _push(client, title, tasks, config, batch, description) -> PushReport:
     todo = [t for t in tasks if t["data"]["doc_id"] not in have]
     skipped = [f"document {t['data']['doc_id']}: already in project {project.id} (not uploaded again)"
                for t in tasks if t["data"]["doc_id"] in have]
-    for i in range(0, len(todo), batch):
-        client.projects.import_tasks(project.id, request=todo[i:i + batch], return_task_ids=False)
+    with bar(len(todo), f"uploading to project {project.id}", unit="task") as uploaded:
+        for i in range(0, len(todo), batch):
+            client.projects.import_tasks(project.id, request=todo[i:i + batch], return_task_ids=False)
+            uploaded.update(len(todo[i:i + batch]))
     return PushReport(project.id, created, len(todo), skipped, time.perf_counter() - t0)
 
 
@@ -106,18 +111,21 @@ def pull_export(client, project: str | int, *, timeout: float = 600) -> list[dic
 def _pull(client, project, timeout) -> list[dict]:
     p = find_project(client, project)
     if p is None:
-        raise LabelStudioError(f"no project titled {project!r} on the server")
+        raise LabelStudioError(f"no project titled {project!r} on the server (name it with --project TITLE_OR_ID; "
+                               "create it with `minusma-corpus ls push --project TITLE`)")
     options = {"predictions": {"only_id": False}, "drafts": {"only_id": False},
                "annotations__completed_by": {"only_id": False}}
     export = client.projects.exports.create(p.id, serialization_options=options,
                                             task_filter_options={"only_with_annotations": False})
     deadline = time.monotonic() + timeout
     status = export.status
-    while status not in ("completed", "failed"):
-        if time.monotonic() > deadline:
-            raise LabelStudioError(f"export of project {p.id} did not finish in {timeout:.0f} s")
-        time.sleep(0.2)
-        status = client.projects.exports.get(p.id, export.id).status
+    with bar(None, f"exporting project {p.id} on the server", unit="poll") as waiting:
+        while status not in ("completed", "failed"):
+            if time.monotonic() > deadline:
+                raise LabelStudioError(f"export of project {p.id} did not finish in {timeout:.0f} s")
+            time.sleep(0.2)
+            waiting.update(1)
+            status = client.projects.exports.get(p.id, export.id).status
     if status == "failed":
         raise LabelStudioError(f"export of project {p.id} failed on the server")
     try:

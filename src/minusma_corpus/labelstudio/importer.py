@@ -17,6 +17,7 @@ from ..annotations.fileformat import AnnotationError, check, dumps_annotation, s
 from ..annotations.anchor import fits, selector
 from ..annotations.schema import Schema, load_schema
 from ..fileio import text_sha256
+from ..progress import progress
 from ..safepath import UnsafePathError, file_name, inside
 from .config import schema_choices
 from .export import content_sha256
@@ -42,12 +43,20 @@ class ImportedSet:
 class ImportReport:
     sets: list[ImportedSet] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # cancelled annotations, drafts, tasks without annotations
+    invalid: list[LSProblem] = field(default_factory=list)  # with ``skip_invalid``: the problems of the sets left out
 
     def summary(self) -> str:
         docs = len({s.doc_id for s in self.sets})
         lines = [f"{len(self.sets)} annotation sets of {docs} documents"]
         lines += [f"  skipped: {x}" for x in self.skipped]
         return "\n".join(lines)
+
+    def invalid_by_document(self) -> dict[str, list[str]]:
+        """The problems of the sets left out (``skip_invalid``), by document (``?`` when the task has none)."""
+        out: dict[str, list[str]] = {}
+        for p in self.invalid:
+            out.setdefault(str(p.doc_id) if p.doc_id is not None else "?", []).append(str(p))
+        return out
 
 
 def slugify(name: str) -> str:
@@ -392,21 +401,24 @@ def _annotation_label(kind: str, item: dict) -> str:
 
 def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool = False,
                  kb: list[dict] | None = None, clusters: list[dict] | None = None, schema: Schema | None = None,
-                 status: str | None = None, tool: str = "Label Studio (minusma-corpus ls import)") -> ImportReport:
+                 status: str | None = None, tool: str = "Label Studio (minusma-corpus ls import)",
+                 skip_invalid: bool = False) -> ImportReport:
     """Annotation sets of a Label Studio JSON export (a list of tasks).
 
     ``texts``: the cleaned text of every document (a task of another document is an error).
     ``predictions``: also import the tasks' predictions (otherwise only the annotators' annotations).
     ``kb``/``clusters``: when given, every set is also checked against them (``annotations.check``).
-    ``status``: force the provenance status (e.g. ``gold`` for an adjudication).
-    Raises ``LabelStudioError`` with every problem found; returns the sets and what was skipped.
+    ``status``: force the provenance status (e.g. ``gold`` for an adjudication). A new annotation is one
+    annotator's ``pass`` (an adjudication task's is ``gold``), a changed prediction is ``predicted``.
+    Raises ``LabelStudioError`` with every problem found; returns the sets and what was skipped. With
+    ``skip_invalid``, returns the valid sets and the problems of the others in ``report.invalid``.
     """
     s = schema or load_schema()
     problems: list[LSProblem] = []
     report = ImportReport()
     if not isinstance(tasks, list):
         raise LabelStudioError("a Label Studio JSON export is a list of tasks")
-    for index, task in enumerate(tasks):
+    for index, task in enumerate(progress(tasks, "importing tasks", unit="task")):
         tid = task.get("id", f"#{index}") if isinstance(task, dict) else f"#{index}"
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict):
@@ -470,7 +482,7 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
                                          "pre-annotation shown in Label Studio")
                               + f" (task {tid}, {kind} {item.get('id', '?')})",
                               "tool": tool, "created": _day(item.get("updated_at") or item.get("created_at")),
-                              "status": "gold" if kind == "annotation" else "predicted"}
+                              "status": "pass" if kind == "annotation" else "predicted"}
             else:
                 provenance = dict(provenance)
             if status:
@@ -487,9 +499,26 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
             imported_here += 1
         if not imported_here and not any(p.task == tid for p in problems):
             report.skipped.append(f"task {tid} (document {doc_id}): no submitted annotation")
-    if problems:
+    if problems and not skip_invalid:
         raise LabelStudioError(problems)
+    report.invalid = problems
     return report
+
+
+def as_passes(report: ImportReport) -> ImportReport:
+    """The annotators' sets stamped as their passes: annotator = who submitted it, status ``pass`` (one
+    annotator's work is never ``gold`` before adjudication), also when a pre-annotation was submitted
+    unchanged (its method then says so). Predictions are left as they are."""
+    sets = []
+    for s in report.sets:
+        p = dict(s.data["provenance"])
+        if s.source == "annotation" and (p.get("status"), p.get("annotator")) != ("pass", s.name):
+            if p.get("annotator") != s.name:
+                p["method"] = f"submitted in Label Studio by {s.name} as pre-annotated ({p.get('annotator')}: " \
+                              f"{p.get('method')})"
+            p.update(annotator=s.name, status="pass")
+        sets.append(ImportedSet(s.doc_id, s.task, s.source, s.source_id, s.name, {**s.data, "provenance": p}))
+    return ImportReport(sets, list(report.skipped), list(report.invalid))
 
 
 def arrange(report: ImportReport, layout: str = "per-annotator") -> dict[Path, dict]:

@@ -106,14 +106,53 @@ def slug(text: str, words: int = 5) -> str:
     return "-".join(tokens[:words]) or "article"
 
 
+# "© 2023 Sahel Wire", "Copyright (c) 2021-2023 Sahel Wire Ltd. All rights reserved.", "© Sahel Wire 2023"
+_COPYRIGHT_LINE = re.compile(
+    r"^[^\w(©]*(?:copyright\b\s*)?(?:©|\(c\))?\s*(?:copyright\b\s*)?(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?"
+    r"(?P<holder>[^\s\d.,;|©][^.,;|©]*?)\s*(?:,?\s*\d{4}(?:\s*[-–]\s*\d{2,4})?)?\s*(?:[.,;|]|all rights reserved|$)",
+    re.I)
+_MARK = re.compile(r"©|\(c\)|^\W*copyright\b", re.I)
+_NOT_A_HOLDER = re.compile(r"^(?:all rights reserved|the authors?|its authors?|the copyright holders?|copyright|"
+                           r"unless otherwise (?:noted|stated)|by)\b", re.I)
+
+
+def copyright_holder(line: str) -> str | None:
+    """The holder a copyright line names ("© 2023 Sahel Wire" -> "Sahel Wire"), or None: the line must
+    carry a copyright mark, and the holder must be a short capitalised name (not "All rights reserved")."""
+    line = line.strip()
+    if not _MARK.search(line) or len(line) > 200:
+        return None
+    m = _COPYRIGHT_LINE.match(line)
+    if not m:
+        return None
+    holder = m.group("holder").strip()
+    words = holder.split()
+    if not words or len(words) > 6 or not holder[0].isupper() or _NOT_A_HOLDER.match(holder):
+        return None
+    return holder
+
+
+def copyright_outlet(raw: str) -> str | None:
+    """The holder of the last copyright line of a raw page (the footer's), if it names one."""
+    for line in reversed(raw.splitlines()):
+        if holder := copyright_holder(line):
+            return holder
+    return None
+
+
 def propose_row(path: Path, language: str | None = None) -> ManifestRow:
-    """A manifest row for a new raw file, from what the cleaned text states (review before committing)."""
+    """A manifest row for a new raw file, from what the cleaned text states (review before committing);
+    the outlet, when the cleaner finds none, from the page's copyright line."""
     data = path.read_bytes()
     raw = decode_raw(data, path)
     try:
         meta = clean(raw).metadata
     except CleaningError as e:
         raise CorpusError(f"{path}: {e}") from None
+    if not meta.outlet and (holder := copyright_outlet(raw)):
+        from dataclasses import replace
+
+        meta = replace(meta, outlet=holder)
     outlet = slug(re.sub(r"\(([A-Z]+)\)$", "", meta.outlet or ""), 1) if meta.outlet else "unknown"
     acronym = outlet_acronym(meta.outlet)
     if acronym:

@@ -14,6 +14,7 @@ from .corpus import CorpusError, ManifestRow, check_raw_dir, decode_raw, read_ma
 from .records import CleanDocument, Sentence, Token
 from .segment import segment
 from ..fileio import sha256_bytes
+from ..progress import progress
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
     """Read, check, clean and segment every article of the manifest (in manifest order)."""
     rows = read_manifest(manifest)
     check_raw_dir(raw_dir, rows)
-    return [process_article(read_article(raw_dir, row), row) for row in rows]
+    return [process_article(read_article(raw_dir, row), row) for row in progress(rows, "processing articles", unit="article")]
 
 
 def texts(docs: list[ProcessedDocument]) -> dict[str, str]:
