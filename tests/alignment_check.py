@@ -1,0 +1,88 @@
+"""The offset-map invariant of ``minusma_corpus.repair`` (see its module docstring), as one checker."""
+
+from __future__ import annotations
+
+import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+import ftfy.fixes
+
+from minusma_corpus.records import CleanDocument
+from minusma_corpus.repair import repair_text
+
+
+def _byte(ch: str) -> int | None:
+    if ch == " ":
+        return 0xA0  # ftfy restores a byte 0xA0 that became a space
+    try:
+        return ch.encode("sloppy-windows-1252")[0]
+    except UnicodeError:
+        return None
+
+
+def _decode_units(text: str) -> str:
+    """Every 2-4 characters that are the UTF-8 bytes of one character, read as Windows-1252, decoded."""
+    out, i = [], 0
+    while i < len(text):
+        for size in (2, 3, 4):
+            data = [_byte(ch) for ch in text[i:i + size]]
+            if len(data) == size and None not in data:
+                try:
+                    ch = bytes(data).decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                out.append(ftfy.fixes.fix_c1_controls(ch))
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def is_mojibake_of(source: str, cleaned: str) -> bool:
+    """Whether ``source`` is ``cleaned`` encoded as UTF-8 and read as Windows-1252 (one to three times over,
+    in whole or in parts)."""
+    for _ in range(3):
+        decoded = _decode_units(source)
+        if decoded == cleaned or decoded.strip(" ") == cleaned.strip(" "):
+            return True
+        if decoded == source:
+            return False
+        source = decoded
+    return False
+
+
+def repaired_from(source: str, cleaned: str) -> bool:
+    """Whether the raw ``source`` is what ``cleaned`` was repaired from (a changed segment, as a whole)."""
+    return is_mojibake_of(source, cleaned) or repair_text(source) == cleaned.strip(" ")
+
+
+def check_offset_map(raw: str, doc: CleanDocument) -> None:
+    """Assert the alignment invariant for every block of ``doc`` cleaned from ``raw``."""
+    text, segments = doc.text, doc.offset_map
+    by_block: dict[int, list] = {}
+    starts = [b.start for b in doc.blocks]
+    for seg in segments:
+        assert seg.start < seg.end, ("empty cleaned side", seg)
+        assert seg.raw_start < seg.raw_end, ("cleaned characters map to an empty raw range", seg)
+        k = max(i for i, s in enumerate(starts) if s <= seg.start)
+        by_block.setdefault(k, []).append(seg)
+    for k, block in enumerate(doc.blocks):
+        segs = by_block.get(k, [])
+        # Tiling of the block's cleaned text, in order; raw ranges in order, inside the block's raw slice.
+        assert segs and segs[0].start == block.start and segs[-1].end == block.end, (block, segs[:1], segs[-1:])
+        pos, raw_pos = block.start, block.raw_start
+        for seg in segs:
+            assert seg.start == pos, ("gap or overlap in the cleaned text", seg)
+            assert seg.raw_start >= raw_pos, ("raw ranges overlap or go backwards", seg)
+            assert repair_text(raw[raw_pos:seg.raw_start]) == "", ("raw characters dropped between segments",
+                                                                  seg, raw[raw_pos:seg.raw_start])
+            cleaned, source = text[seg.start:seg.end], raw[seg.raw_start:seg.raw_end]
+            if cleaned != source:  # a change maps as a whole to what it was repaired from
+                assert repaired_from(source, cleaned), ("not what the raw range repairs to", seg, cleaned, source)
+            pos, raw_pos = seg.end, seg.raw_end
+        assert pos == block.end
+        assert raw_pos <= block.raw_end and repair_text(raw[raw_pos:block.raw_end]) == "", (block, raw[raw_pos:])
+        # Every cleaned character resolves to a raw character it came from.
+        for i in (block.start, block.end - 1):
+            r = doc.raw_offset(i)
+            assert block.raw_start <= r < block.raw_end
