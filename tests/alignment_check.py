@@ -2,38 +2,55 @@
 
 from __future__ import annotations
 
+import re
+
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
 import ftfy.fixes
+from ftfy.chardata import CHARMAP_ENCODINGS
 
 from minusma_corpus.records import CleanDocument
 from minusma_corpus.repair import repair_text
 
 
-def _byte(ch: str) -> int | None:
-    if ch == " ":
-        return 0xA0  # ftfy restores a byte 0xA0 that became a space
+def _decode_lead(ch: str) -> int:
+    """How long the UTF-8 sequence is that a Windows-1252 character stands for the lead byte of (0: none)."""
     try:
-        return ch.encode("sloppy-windows-1252")[0]
+        b = ch.encode("sloppy-windows-1252")[0]
     except UnicodeError:
-        return None
+        return 0
+    return 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
+
+
+def _decode_unit(chunk: str) -> str | None:
+    """The character whose UTF-8 bytes ``chunk`` is, read in one of the single-byte encodings ftfy knows."""
+    lead = _decode_lead(chunk[0])
+    if "\ufffd" in chunk[1:] and lead and len(chunk) == lead:  # a lossy sequence: "Â�", "ð’—�"
+        return "\ufffd"
+    for encoding in CHARMAP_ENCODINGS:
+        for text in (chunk.replace(" ", "\xa0"), chunk):  # ftfy restores a byte 0xA0 that became a space
+            try:
+                ch = text.encode(encoding).decode("utf-8")
+            except UnicodeError:
+                continue
+            if len(ch) == 1:
+                return ftfy.fixes.fix_c1_controls(ch)
+    return None
 
 
 def _decode_units(text: str) -> str:
-    """Every 2-4 characters that are the UTF-8 bytes of one character, read as Windows-1252, decoded."""
+    """Every 2-4 characters that are the UTF-8 bytes of one character, decoded."""
+    text = re.sub(r"\s+", " ", text)  # runs of white space became one space before ftfy ran
+    text = ftfy.fixes.unescape_html(text) if "<" not in text else text
     out, i = [], 0
     while i < len(text):
         for size in (2, 3, 4):
-            data = [_byte(ch) for ch in text[i:i + size]]
-            if len(data) == size and None not in data:
-                try:
-                    ch = bytes(data).decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-                out.append(ftfy.fixes.fix_c1_controls(ch))
+            ch = _decode_unit(text[i:i + size]) if i + size <= len(text) and text[i] >= "\x80" else None
+            if ch is not None:
+                out.append(ch)
                 i += size
                 break
         else:
-            out.append(text[i])
+            out.append(ftfy.fixes.fix_c1_controls(text[i]))
             i += 1
     return "".join(out)
 

@@ -39,7 +39,8 @@ import re
 from bisect import bisect_left, bisect_right
 
 import ftfy
-from ftfy.chardata import HTML_ENTITY_RE
+import ftfy.bad_codecs  # noqa: F401  (registers ftfy's sloppy encodings)
+from ftfy.chardata import CHARMAP_ENCODINGS, HTML_ENTITY_RE
 from ftfy.fixes import unescape_html
 
 from .records import OffsetSegment
@@ -88,23 +89,36 @@ def align(raw: str, raw_start: int, repaired: str, start: int) -> list[OffsetSeg
 # --------------------------------------------------------------------------------------------
 
 
-def _normalise_spaces(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """The space-normalised text and its replaced runs ``(position in it, raw start, raw end)``.
+_SPACE_OR_ENTITY = re.compile(rf"(?P<space>{_SPACES.pattern})|{HTML_ENTITY_RE.pattern}")
 
-    A run that is a single plain space is not a replacement and is not listed.
+
+def _normalise_spaces(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """The space-normalised text, HTML entities decoded, and its replacements.
+
+    Each replacement ``(position, raw start, raw end)`` is one character of the normalised text standing
+    for ``raw[raw start:raw end]``: a run of spaces (not a single plain space), or an HTML entity that ftfy
+    decodes into one character (ftfy decodes entities first, and only in a line without ``<``). Aligning
+    with ftfy's output afterwards then sees ``&eacute;Â`` as the mojibake ``éÂ`` it is to ftfy.
     """
+    entities = "<" not in raw and len(raw) <= _FTFY_CONFIG.max_decode_length
     parts: list[str] = []
     runs: list[tuple[int, int, int]] = []
     pos = 0  # in raw
     out = 0  # in the normalised text
-    for m in _SPACES.finditer(raw):
+    for m in _SPACE_OR_ENTITY.finditer(raw):
         a, b = m.span()
-        if b - a == 1 and raw[a] == " ":
-            continue
+        if m.group("space") is not None:
+            if b - a == 1 and raw[a] == " ":
+                continue
+            char = " "
+        else:
+            char = unescape_html(m.group()) if entities else ""
+            if len(char) != 1:
+                continue
         parts.append(raw[pos:a])
         out += a - pos
         runs.append((out, a, b))
-        parts.append(" ")
+        parts.append(char)
         out += 1
         pos = b
     parts.append(raw[pos:])
@@ -252,15 +266,31 @@ def _close(s: str, i: int, f: str, j: int) -> tuple[int, int]:
 
 
 def _decodes_to(chunk: str, target: str) -> bool:
-    """Whether mojibake ``chunk`` is the UTF-8 bytes of ``target`` read as Windows-1252 or Latin-1."""
+    """Whether mojibake ``chunk`` is the UTF-8 bytes of ``target`` read as Windows-1252 or Latin-1, or as
+    one of the other single-byte encodings ftfy knows (MacRoman, Windows-1251, ...)."""
+    if chunk[0] < "\x80":
+        return False
     data = []
     for ch in chunk:
         b = 0xA0 if ch == " " else _to_byte(ch)  # a space may stand for a no-break space, byte 0xA0
         if b is None:
-            return False
+            break
         data.append(b)
+    else:
+        if _utf8(bytes(data), target):
+            return True
+    for encoding in CHARMAP_ENCODINGS[2:]:
+        try:
+            if _utf8(chunk.encode(encoding), target):
+                return True
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
+def _utf8(data: bytes, target: str) -> bool:
     try:
-        decoded = bytes(data).decode("utf-8")
+        decoded = data.decode("utf-8")
     except UnicodeDecodeError:
         return False
     if decoded != target and len(decoded) == 1 and "\x80" <= decoded <= "\x9f":
@@ -333,39 +363,72 @@ def _pairs(s: str, f: str) -> list[Pair]:
         i, j = i2, j2
     if i < n or j < m:
         out.append((i, n, j, m, False))
-    return _absorb(s, out)
+    return _settle(s, f, _absorb(s, out))
 
 
 def _absorb(s: str, pairs: list[Pair]) -> list[Pair]:
-    """Fold stretches empty on one side (characters ftfy deleted or, never seen, inserted) into a neighbour."""
+    """Fold stretches empty on one side (characters ftfy deleted or, never seen, inserted) into a neighbour:
+    the change after it, else the change before it, else the kept character before (after) it."""
+    pairs = [p for p in pairs if not (p[2] == p[3] and repair_text(s[p[0] : p[1]]) == "")]  # dropped: U+FEFF...
     out: list[Pair] = []
-    pending: tuple[int, int, int, int] | None = None  # an empty-sided stretch at the start, for the next pair
-    for s0, s1, f0, f1, kept in pairs:
-        if f0 == f1 and repair_text(s[s0:s1]) == "":
-            continue  # characters ftfy removes (U+FEFF, control characters): dropped, like outer spaces
+    pending: tuple[int, int] | None = None  # start (s, f) of what the next pair takes in
+    for k, (s0, s1, f0, f1, kept) in enumerate(pairs):
         if pending is not None:
-            ps0, _, pf0, _ = pending
-            pending = None
-            if kept and s1 - s0 > 1:
-                out.append((ps0, s0 + 1, pf0, f0 + 1, False))
+            if kept and s1 - s0 > 1 and f1 - f0 > 1:
+                out.append((pending[0], s0 + 1, pending[1], f0 + 1, False))
                 s0, f0 = s0 + 1, f0 + 1
             else:
-                s0, f0, kept = ps0, pf0, False
+                s0, f0, kept = pending[0], pending[1], False
+            pending = None
         if s0 < s1 and f0 < f1:
             out.append((s0, s1, f0, f1, kept))
-            continue
-        if not out:
-            pending = (s0, s1, f0, f1)
-            continue
-        ps0, ps1, pf0, pf1, pkept = out.pop()
-        if pkept and ps1 - ps0 > 1:
-            out.append((ps0, ps1 - 1, pf0, pf1 - 1, True))
-            ps0, pf0 = ps1 - 1, pf1 - 1
-        out.append((ps0, s1, pf0, f1, False))
-    if pending is not None:  # nothing but an empty-sided stretch: the whole line as one change
-        ps0, ps1, pf0, pf1 = pending
-        if ps1 > ps0 and pf1 > pf0:
-            out.append((ps0, ps1, pf0, pf1, False))
+        elif k + 1 < len(pairs) and not pairs[k + 1][4] or not out:
+            pending = (s0, f0)
+        else:
+            ps0, ps1, pf0, pf1, pkept = out.pop()
+            if pkept and ps1 - ps0 > 1:
+                out.append((ps0, ps1 - 1, pf0, pf1 - 1, True))
+                ps0, pf0 = ps1 - 1, pf1 - 1
+            out.append((ps0, s1, pf0, f1, False))
+    if pending is not None:  # an empty-sided stretch at the end, after nothing but dropped characters
+        if out:
+            ps0, _, pf0, _, _ = out.pop()
+            out.append((ps0, pairs[-1][1], pf0, pairs[-1][3], False))
+        elif pairs and pairs[-1][1] > pending[0] and pairs[-1][3] > pending[1]:
+            out.append((pending[0], pairs[-1][1], pending[1], pairs[-1][3], False))
+    return out
+
+
+def _verified(s: str, f: str, pair: Pair) -> bool:
+    """Whether a change is one mojibake character, or what ftfy makes of its stretch on its own."""
+    s0, s1, f0, f1, _ = pair
+    if f1 - f0 == 1 and _mojibake_size(s, s0, f, f0, s1) == s1 - s0:
+        return True
+    return repair_text(s[s0:s1]) == f[f0:f1].strip(" ")
+
+
+def _settle(s: str, f: str, pairs: list[Pair]) -> list[Pair]:
+    """Widen each change that ftfy does not make of its stretch alone (ftfy also reads context: a run of
+    mixed mojibake fragments) with its neighbours, until it does; the whole line always does."""
+    out: list[Pair] = []
+    for pair in pairs:
+        out.append(pair)
+        steps = 0
+        while not out[-1][4] and len(out) > 1 and not _verified(s, f, out[-1]):
+            b, a = out.pop(), out.pop()
+            steps += 1
+            if a[4] and a[1] - a[0] > 8 and steps < 16:  # take in a few kept characters at a time
+                cut = a[1] - 8
+                out.append((a[0], cut, a[2], a[3] - 8, True))
+                a = (cut, a[1], a[3] - 8, a[3], True)
+            out.append((a[0], b[1], a[2], b[3], False))
+    # A change at the start that ftfy makes only with what follows: take in the next stretch.
+    while len(out) > 1 and not out[0][4] and not _verified(s, f, out[0]):
+        a, b = out[0], out[1]
+        if b[4] and b[1] - b[0] > 8:
+            out[0:2] = [(a[0], b[0] + 8, a[2], b[2] + 8, False), (b[0] + 8, b[1], b[2] + 8, b[3], True)]
+        else:
+            out[0:2] = [(a[0], b[1], a[2], b[3], False)]
     return out
 
 
