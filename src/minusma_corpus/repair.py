@@ -89,7 +89,12 @@ def align(raw: str, raw_start: int, repaired: str, start: int) -> list[OffsetSeg
 # --------------------------------------------------------------------------------------------
 
 
-_SPACE_OR_ENTITY = re.compile(rf"(?P<space>{_SPACES.pattern})|{HTML_ENTITY_RE.pattern}")
+# A run of white space that is not a single plain space (those stay as they are), or an HTML entity.
+_OTHER_SPACE = r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_SPACE_OR_ENTITY = re.compile(
+    rf"(?P<space>{_OTHER_SPACE}{_SPACES.pattern[:-1]}*|  {_SPACES.pattern[:-1]}*| {_OTHER_SPACE}{_SPACES.pattern[:-1]}*)"
+    rf"|{HTML_ENTITY_RE.pattern}"
+)
 
 
 def _normalise_spaces(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
@@ -108,8 +113,6 @@ def _normalise_spaces(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
     for m in _SPACE_OR_ENTITY.finditer(raw):
         a, b = m.span()
         if m.group("space") is not None:
-            if b - a == 1 and raw[a] == " ":
-                continue
             char = " "
         else:
             char = unescape_html(m.group()) if entities else ""
@@ -129,7 +132,9 @@ def _normalise_spaces(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
 # Step 2: space-normalised text <-> ftfy's output
 # --------------------------------------------------------------------------------------------
 
-Pair = tuple[int, int, int, int, bool]  # (s0, s1, f0, f1, kept)
+# (s0, s1, f0, f1, kept): kept is True for equal stretches, False for a change still to verify, None for a
+# change known to be one mojibake character.
+Pair = tuple[int, int, int, int, "bool | None"]
 
 
 def _common_prefix(s: str, i: int, f: str, j: int) -> int:
@@ -224,28 +229,29 @@ def _repair_starts(s: str, i: int, f: str, j: int) -> bool:
     return bool(entity) and (text := unescape_html(entity.group())) != entity.group() and f.startswith(text, j)
 
 
-def _close(s: str, i: int, f: str, j: int) -> tuple[int, int]:
-    """Where the difference starting at ``s[i]`` / ``f[j]`` ends: the next point where both agree."""
+def _close(s: str, i: int, f: str, j: int) -> tuple[int, int, bool]:
+    """Where the difference starting at ``s[i]`` / ``f[j]`` ends: the next point where both agree; and
+    whether it is known to be one mojibake character."""
     n, m = len(s), len(f)
     entity = HTML_ENTITY_RE.match(s, i)
     if entity and j < m:
         text = unescape_html(entity.group())
         if text != entity.group() and f.startswith(text, j) and text:
-            return entity.end(), j + len(text)
+            return entity.end(), j + len(text), False
     size = _mojibake_size(s, i, f, j)  # one character's UTF-8 bytes read as Windows-1252 ("Ã©" -> "é")
     if size:
         if s[i + size - 1] == " " and f.startswith(" ", j + 1) and not s.startswith(" ", i + size):
-            return i + size, j + 2  # "Ã " -> "à " before a word: ftfy puts a space back
-        return i + size, j + 1
+            return i + size, j + 2, True  # "Ã " -> "à " before a word: ftfy puts a space back
+        return i + size, j + 1, True
     if i < n and j < m and s[i] >= "\x80" and f[j] >= "\x80":
         # Mojibake: a run of non-ASCII characters repaired into a run of non-ASCII characters.
         i2 = _NON_ASCII.match(s, i).end()  # type: ignore[union-attr]
         j2 = _NON_ASCII.match(f, j).end()  # type: ignore[union-attr]
         if i2 < n and s[i2] == " " and _wants_more_bytes(s[i:i2]):
             # ftfy restores a byte 0xA0 that became a space ("Ã " -> "à", or "à " before a word).
-            return (i2 + 1, j2 + 1) if j2 < m and f[j2] == " " else (i2 + 1, j2)
+            return (i2 + 1, j2 + 1, False) if j2 < m and f[j2] == " " else (i2 + 1, j2, False)
         if _agrees(s, i2, f, j2, 1):
-            return i2, j2
+            return i2, j2, False
     width = _LOOKAHEAD
     while True:
         for d in range(1, width + 1):  # the nearest point where both agree again
@@ -255,13 +261,13 @@ def _close(s: str, i: int, f: str, j: int) -> tuple[int, int]:
                 if i2 > n or j2 > m:
                     continue
                 if _agrees(s, i2, f, j2, _ANCHOR) or _repair_starts(s, i2, f, j2):
-                    return i2, j2
+                    return i2, j2, False
                 if _agrees(s, i2, f, j2, 1):
                     first = first or (i2, j2)
             if first:
-                return first
+                return first[0], first[1], False
         if width >= n - i + m - j:
-            return n, m
+            return n, m, False
         width *= 4
 
 
@@ -279,6 +285,8 @@ def _decodes_to(chunk: str, target: str) -> bool:
     else:
         if _utf8(bytes(data), target):
             return True
+        if 0xC2 <= data[0] <= 0xF4:
+            return False  # Windows-1252 mojibake, of another character or of another length
     for encoding in CHARMAP_ENCODINGS[2:]:
         try:
             if _utf8(chunk.encode(encoding), target):
@@ -309,7 +317,7 @@ def _refine(s: str, i: int, i2: int, f: str, j: int, j2: int) -> list[Pair]:
     while x < i2 and y < j2:
         size = _mojibake_size(s, x, f, y, i2)
         if size:
-            out.append((x, x + size, y, y + 1, False))
+            out.append((x, x + size, y, y + 1, None))
             x, y = x + size, y + 1
         else:
             if s[x] != f[y]:
@@ -345,8 +353,10 @@ def _pairs(s: str, f: str) -> list[Pair]:
             out.append((i, i + k, j, j + k, True))
             i, j = i + k, j + k
             continue
-        i2, j2 = _close(s, i, f, j)
-        if j2 == j and out and out[-1][4]:
+        i2, j2, known = _close(s, i, f, j)
+        if known:
+            out.append((i, i2, j, j2, None))
+        elif j2 == j and out and out[-1][4]:
             # Characters ftfy deleted after a kept stretch: slide the deletion left as far as the text
             # allows, so that it joins what it belongs to ("&amp;amp;" -> "&amp;": "&" <- "&amp;").
             a, _, b, _, _ = out.pop()
@@ -402,6 +412,8 @@ def _absorb(s: str, pairs: list[Pair]) -> list[Pair]:
 def _verified(s: str, f: str, pair: Pair) -> bool:
     """Whether a change is one mojibake character, or what ftfy makes of its stretch on its own."""
     s0, s1, f0, f1, _ = pair
+    if f1 - f0 == 2 and f[f1 - 1] == " " and s[s1 - 1] == " ":
+        f1 -= 1  # "Ã " -> "à " before a word
     if f1 - f0 == 1 and _mojibake_size(s, s0, f, f0, s1) == s1 - s0:
         return True
     return repair_text(s[s0:s1]) == f[f0:f1].strip(" ")
@@ -414,7 +426,7 @@ def _settle(s: str, f: str, pairs: list[Pair]) -> list[Pair]:
     for pair in pairs:
         out.append(pair)
         steps = 0
-        while not out[-1][4] and len(out) > 1 and not _verified(s, f, out[-1]):
+        while out[-1][4] is False and len(out) > 1 and not _verified(s, f, out[-1]):
             b, a = out.pop(), out.pop()
             steps += 1
             if a[4] and a[1] - a[0] > 8 and steps < 16:  # take in a few kept characters at a time
@@ -423,7 +435,7 @@ def _settle(s: str, f: str, pairs: list[Pair]) -> list[Pair]:
                 a = (cut, a[1], a[3] - 8, a[3], True)
             out.append((a[0], b[1], a[2], b[3], False))
     # A change at the start that ftfy makes only with what follows: take in the next stretch.
-    while len(out) > 1 and not out[0][4] and not _verified(s, f, out[0]):
+    while len(out) > 1 and out[0][4] is False and not _verified(s, f, out[0]):
         a, b = out[0], out[1]
         if b[4] and b[1] - b[0] > 8:
             out[0:2] = [(a[0], b[0] + 8, a[2], b[2] + 8, False), (b[0] + 8, b[1], b[2] + 8, b[3], True)]
