@@ -21,30 +21,29 @@ def _decode_lead(ch: str) -> int:
     return 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
 
 
-def _decode_unit(chunk: str) -> str | None:
-    """The character whose UTF-8 bytes ``chunk`` is, read in one of the single-byte encodings ftfy knows."""
+def _decode_unit(chunk: str, encoding: str) -> str | None:
+    """The character whose UTF-8 bytes ``chunk`` is, read in ``encoding``."""
     lead = _decode_lead(chunk[0])
     if "\ufffd" in chunk[1:] and lead and len(chunk) == lead:  # a lossy sequence: "Â�", "ð’—�"
         return "\ufffd"
-    for encoding in CHARMAP_ENCODINGS:
-        for text in (chunk.replace(" ", "\xa0"), chunk):  # ftfy restores a byte 0xA0 that became a space
-            try:
-                ch = text.encode(encoding).decode("utf-8")
-            except UnicodeError:
-                continue
-            if len(ch) == 1:
-                return ftfy.fixes.fix_c1_controls(ch)
+    for text in (chunk.replace(" ", "\xa0"), chunk):  # ftfy restores a byte 0xA0 that became a space
+        try:
+            ch = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        if len(ch) == 1:
+            return ftfy.fixes.fix_c1_controls(ch)
     return None
 
 
-def _decode_units(text: str) -> str:
-    """Every 2-4 characters that are the UTF-8 bytes of one character, decoded."""
+def _decode_units(text: str, encoding: str) -> str:
+    """Every 2-4 characters that are the UTF-8 bytes of one character read in ``encoding``, decoded."""
     text = re.sub(r"\s+", " ", text)  # runs of white space became one space before ftfy ran
     text = ftfy.fixes.unescape_html(text) if "<" not in text else text
     out, i = [], 0
     while i < len(text):
         for size in (2, 3, 4):
-            ch = _decode_unit(text[i:i + size]) if i + size <= len(text) and text[i] >= "\x80" else None
+            ch = _decode_unit(text[i:i + size], encoding) if i + size <= len(text) and text[i] >= "\x80" else None
             if ch is not None:
                 out.append(ch)
                 i += size
@@ -56,15 +55,17 @@ def _decode_units(text: str) -> str:
 
 
 def is_mojibake_of(source: str, cleaned: str) -> bool:
-    """Whether ``source`` is ``cleaned`` encoded as UTF-8 and read as Windows-1252 (one to three times over,
-    in whole or in parts)."""
-    for _ in range(3):
-        decoded = _decode_units(source)
-        if decoded == cleaned or decoded.strip(" ") == cleaned.strip(" "):
-            return True
-        if decoded == source:
-            return False
-        source = decoded
+    """Whether ``source`` is ``cleaned`` encoded as UTF-8 and read as Windows-1252 (or another single-byte
+    encoding ftfy knows), one to three times over, in whole or in parts."""
+    for encoding in CHARMAP_ENCODINGS:
+        text = source
+        for _ in range(3):
+            decoded = _decode_units(text, encoding)
+            if decoded == cleaned or decoded.strip(" ") == cleaned.strip(" "):
+                return True
+            if decoded == text:
+                break
+            text = decoded
     return False
 
 

@@ -41,7 +41,7 @@ from bisect import bisect_left, bisect_right
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers ftfy's sloppy encodings)
 from ftfy.chardata import CHARMAP_ENCODINGS, HTML_ENTITY_RE
-from ftfy.fixes import unescape_html
+from ftfy.fixes import remove_control_chars, remove_terminal_escapes, unescape_html
 
 from .records import OffsetSegment
 
@@ -206,11 +206,11 @@ def _mojibake_size(s: str, i: int, f: str, j: int, end: int | None = None) -> in
             if size > 1 and i + size <= end and "\ufffd" in chunk:
                 if all(ch == "\ufffd" or _to_byte(ch) is not None for ch in chunk):
                     return size
+        if i < end and "\x80" <= s[i] <= "\x9f" and _c1(s[i]) == f[j]:
+            return 1  # a C1 control read as Windows-1252 ("\x91" -> "‘")
         for size in (2, 3, 4):
             if i + size <= end and _decodes_to(s[i : i + size], f[j]):
                 return size
-        if i < end and "\x80" <= s[i] <= "\x9f" and _c1(s[i]) == f[j]:
-            return 1  # a C1 control read as Windows-1252 ("\x91" -> "‘")
     return 0
 
 
@@ -274,8 +274,8 @@ def _close(s: str, i: int, f: str, j: int) -> tuple[int, int, bool]:
 def _decodes_to(chunk: str, target: str) -> bool:
     """Whether mojibake ``chunk`` is the UTF-8 bytes of ``target`` read as Windows-1252 or Latin-1, or as
     one of the other single-byte encodings ftfy knows (MacRoman, Windows-1251, ...)."""
-    if chunk[0] < "\x80":
-        return False
+    if chunk[0] < "\x80" or any(ch < "\x80" and ch != " " for ch in chunk[1:]):
+        return False  # mojibake is non-ASCII throughout (but for a space standing for byte 0xA0)
     data = []
     for ch in chunk:
         b = 0xA0 if ch == " " else _to_byte(ch)  # a space may stand for a no-break space, byte 0xA0
@@ -321,7 +321,7 @@ def _refine(s: str, i: int, i2: int, f: str, j: int, j2: int) -> list[Pair]:
             x, y = x + size, y + 1
         else:
             if s[x] != f[y]:
-                if x + 1 < i2 and (s[x + 1] == f[y] or _mojibake_size(s, x + 1, f, y) or not repair_text(s[x])):
+                if x + 1 < i2 and (s[x + 1] == f[y] or _mojibake_size(s, x + 1, f, y) or _removed(s[x])):
                     out.append((x, x + 1, y, y, False))  # a character ftfy deleted (joins a neighbour)
                     x += 1
                     continue
@@ -376,10 +376,15 @@ def _pairs(s: str, f: str) -> list[Pair]:
     return _settle(s, f, _absorb(s, out))
 
 
+def _removed(text: str) -> bool:
+    """Whether ftfy removes ``text`` altogether (control and format characters, terminal escapes, spaces)."""
+    return not remove_terminal_escapes(remove_control_chars(text)).strip(" ")
+
+
 def _absorb(s: str, pairs: list[Pair]) -> list[Pair]:
     """Fold stretches empty on one side (characters ftfy deleted or, never seen, inserted) into a neighbour:
     the change after it, else the change before it, else the kept character before (after) it."""
-    pairs = [p for p in pairs if not (p[2] == p[3] and repair_text(s[p[0] : p[1]]) == "")]  # dropped: U+FEFF...
+    pairs = [p for p in pairs if not (p[2] == p[3] and _removed(s[p[0] : p[1]]))]  # dropped: U+FEFF, ...
     out: list[Pair] = []
     pending: tuple[int, int] | None = None  # start (s, f) of what the next pair takes in
     for k, (s0, s1, f0, f1, kept) in enumerate(pairs):
