@@ -57,7 +57,7 @@ def long_lines(draw) -> str:
     """One very long line: random pieces repeated to some kilobytes, with a sentence end."""
     pieces = draw(st.lists(st.one_of(WORDS, SPACES, ODD, mojibake()), min_size=1, max_size=30))
     unit = " ".join(pieces)
-    reps = draw(st.integers(1, 1_500 // max(1, len(unit)) + 1))  # cost at 1 MB: scripts/bench_clean_lines.py
+    reps = draw(st.integers(1, 1_000 // max(1, len(unit)) + 1))  # cost at 1 MB: scripts/bench_clean_lines.py
     return "Le ministre a dit que " + (unit * reps).replace("\n", " ") + " la mission quittera le Mali."
 
 

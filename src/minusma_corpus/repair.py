@@ -41,7 +41,7 @@ from bisect import bisect_left, bisect_right
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers ftfy's sloppy encodings)
 from ftfy.chardata import CHARMAP_ENCODINGS, HTML_ENTITY_RE
-from ftfy.fixes import remove_control_chars, remove_terminal_escapes, unescape_html
+from ftfy.fixes import ANSI_RE, remove_control_chars, remove_terminal_escapes, unescape_html
 
 from .records import OffsetSegment
 
@@ -59,9 +59,12 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 # How far (in characters of both texts together) a difference is searched for its end before the
-# look-ahead is widened; and how many equal characters make a better anchor than one.
+# look-ahead is widened, and at most (which bounds the cost per difference); and how many equal
+# characters make a better anchor than one.
 _LOOKAHEAD = 48
+_MAX_LOOKAHEAD = 768
 _ANCHOR = 2
+_ANCHOR_SLACK = 8
 
 
 def repair_text(raw: str) -> str:
@@ -233,6 +236,9 @@ def _close(s: str, i: int, f: str, j: int) -> tuple[int, int, bool]:
     """Where the difference starting at ``s[i]`` / ``f[j]`` ends: the next point where both agree; and
     whether it is known to be one mojibake character."""
     n, m = len(s), len(f)
+    escape = ANSI_RE.match(s, i)
+    if escape:
+        return escape.end(), j, False  # a terminal escape, which ftfy removes
     entity = HTML_ENTITY_RE.match(s, i)
     if entity and j < m:
         text = unescape_html(entity.group())
@@ -254,20 +260,24 @@ def _close(s: str, i: int, f: str, j: int) -> tuple[int, int, bool]:
             return i2, j2, False
     width = _LOOKAHEAD
     while True:
-        for d in range(1, width + 1):  # the nearest point where both agree again
-            first = None
+        # The nearest point where both agree again on two characters (or a repair starts there); failing
+        # that, on one character, unless two agree a few characters further on.
+        first, first_d = None, 0
+        for d in range(1, width + 1):
+            if first and d > first_d + _ANCHOR_SLACK:
+                return first[0], first[1], False
             for dj in range(0, d // 2 + 1):  # ftfy's repairs never lengthen the text: dj <= di
                 i2, j2 = i + d - dj, j + dj
                 if i2 > n or j2 > m:
                     continue
                 if _agrees(s, i2, f, j2, _ANCHOR) or _repair_starts(s, i2, f, j2):
                     return i2, j2, False
-                if _agrees(s, i2, f, j2, 1):
-                    first = first or (i2, j2)
-            if first:
-                return first[0], first[1], False
-        if width >= n - i + m - j:
-            return n, m, False
+                if not first and _agrees(s, i2, f, j2, 1):
+                    first, first_d = (i2, j2), d
+        if first:
+            return first[0], first[1], False
+        if width >= min(n - i + m - j, _MAX_LOOKAHEAD):
+            return n, m, False  # nothing agrees any more: the rest is one change (never seen in practice)
         width *= 4
 
 
@@ -321,6 +331,11 @@ def _refine(s: str, i: int, i2: int, f: str, j: int, j2: int) -> list[Pair]:
             x, y = x + size, y + 1
         else:
             if s[x] != f[y]:
+                escape = ANSI_RE.match(s, x, i2)
+                if escape:
+                    out.append((x, escape.end(), y, y, False))  # a terminal escape, which ftfy removes
+                    x = escape.end()
+                    continue
                 if x + 1 < i2 and (s[x + 1] == f[y] or _mojibake_size(s, x + 1, f, y) or _removed(s[x])):
                     out.append((x, x + 1, y, y, False))  # a character ftfy deleted (joins a neighbour)
                     x += 1
@@ -378,7 +393,7 @@ def _pairs(s: str, f: str) -> list[Pair]:
 
 def _removed(text: str) -> bool:
     """Whether ftfy removes ``text`` altogether (control and format characters, terminal escapes, spaces)."""
-    return not remove_terminal_escapes(remove_control_chars(text)).strip(" ")
+    return not remove_control_chars(remove_terminal_escapes(text)).strip(" ")
 
 
 def _absorb(s: str, pairs: list[Pair]) -> list[Pair]:
