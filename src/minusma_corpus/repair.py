@@ -19,18 +19,25 @@ line ``raw`` and its repaired text ``repaired = repair_text(raw)``, ``align`` re
 2. a segment is either *kept* (``repaired[start:end] == raw[raw_start:raw_end]``, mapping character by
    character) or *changed*, mapping as a whole: a space that replaced a run of spaces, no-break spaces,
    tabs or other Unicode spaces maps to that run, and a repaired sequence maps to the raw sequence ftfy
-   made it from (``é`` to ``Ã©``, ``“`` to ``â€œ``, ``&`` to ``&amp;``): either the raw range is the
-   UTF-8 bytes of the repaired characters read as Windows-1252 or Latin-1 (a no-break space standing for
-   byte 0xA0), or ``repair_text(raw[raw_start:raw_end]) == repaired[start:end].strip(" ")``;
+   made it from (``é`` to ``Ã©``, ``“`` to ``â€œ``, ``é`` to ``&eacute;``, ``&`` to ``&amp;``): either
+   the raw range is the UTF-8 bytes of the repaired characters read in a single-byte encoding ftfy knows
+   (Windows-1252, Latin-1, MacRoman, ...; a space standing for byte 0xA0; possibly twice over), or
+   ``repair_text(raw[raw_start:raw_end]) == repaired[start:end].strip(" ")``;
 3. the raw characters no segment covers are dropped ones: white space (outer spaces of the line) and
-   characters ftfy removes (U+FEFF, control characters), that is ``repair_text(gap) == ""``; what
-   else ftfy deletes belongs to the repair it is part of (``amp;`` of ``&amp;``).
+   characters ftfy removes (U+FEFF, control characters, terminal escapes), that is
+   ``repair_text(gap) == ""``; what else ftfy deletes belongs to the repair it is part of.
 
-Cost is linear in the line length: the spaces are normalised with a map kept as they are replaced; ftfy's
-output is then walked against the space-normalised text, equal stretches being skipped at C speed, and
-each difference is closed at the first point where both texts agree again (a run of non-ASCII characters
-against a run of non-ASCII characters — ftfy keeps ASCII as it is — or, failing that, the nearest common
-anchor within a bounded look-ahead).
+Cost is linear in the line length:
+
+1. spaces are normalised (and HTML entities decoded, as ftfy does first) with a map kept as they are
+   replaced;
+2. ftfy's output is walked against that text: equal stretches are skipped by slice comparison, and each
+   difference is closed where both agree again — one mojibake character (2-4 characters that are its
+   UTF-8 bytes), a lossy sequence, a C1 control, a terminal escape, or else the nearest agreement within
+   a bounded look-ahead (ftfy keeps ASCII as it is, so one comes soon);
+3. a change that is not one mojibake character and that ftfy does not make of its stretch alone (ftfy
+   reads context) is widened with its neighbours until it does;
+4. the result is composed with the map of step 1; unchanged lines cost one comparison.
 """
 
 from __future__ import annotations
