@@ -46,3 +46,12 @@ def gold():
     from minusma_corpus.annotations.layout import AnnotationLayout, read_sets
 
     return read_sets(AnnotationLayout(ANNOTATIONS).gold)
+
+
+# Hypothesis profiles: "ci" (the default, and under CI=true) runs every property test with at least 2,000
+# examples; "nightly" (HYPOTHESIS_PROFILE=nightly) with 50,000. No deadline: a shared CI machine is slow.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=2000, deadline=None, print_blob=True)
+settings.register_profile("nightly", max_examples=50_000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
