@@ -27,6 +27,17 @@ class Schema:
     author_holder: str
     unnamed_holder: str
     statuses: tuple[str, ...]
+    # Schema 2.0.0: cluster values and scopes (see schema.yaml)
+    next_version: str | None = None
+    cluster_value_types: dict[str, dict] | None = None
+    value_bounds: dict[str, dict] | None = None
+    scope_fields: dict[str, dict] | None = None
+    relation_rule: dict | None = None
+
+    @property
+    def has_cluster_values(self) -> bool:
+        """True from schema 2.0.0 on: cluster members carry value, scope and justification."""
+        return parse_version(self.version)[0] >= 2
 
     @property
     def linked_labels(self) -> list[str]:
@@ -61,6 +72,11 @@ def load_schema(path: Path | None = None) -> Schema:
         author_holder=data["author_holder"],
         unnamed_holder=data["unnamed_holder"],
         statuses=tuple(data["statuses"]),
+        next_version=data.get("next_version"),
+        cluster_value_types=data.get("cluster_value_types"),
+        value_bounds=data.get("value_bounds"),
+        scope_fields=data.get("scope_fields"),
+        relation_rule=data.get("relation_rule"),
     )
 
 
@@ -216,11 +232,33 @@ def label_tables() -> str:
             rows.append(f"| `{name}` | {info['description']} |{cell}")
         return "\n".join([head, sep, *rows])
 
+    cluster_tables = []
+    if s.cluster_value_types:
+        since = s.next_version if not s.has_cluster_values else s.version
+        types = "\n".join(["| value type | definition | units |", "|---|---|---|"] + [
+            f"| `{name}` | {info['description']} | "
+            + (", ".join(f"`{u}` ({d})" for u, d in info["units"].items()) or "—") + " |"
+            for name, info in s.cluster_value_types.items()])
+        fields = "\n".join(["| scope field | kind | definition and values |", "|---|---|---|"] + [
+            f"| `{name}` | {info['kind']} | {info['description']}"
+            + "".join(f"<br>`{v}`: {d}" for v, d in info.get("values", {}).items()) + " |"
+            for name, info in s.scope_fields.items()])
+        rule = s.relation_rule
+        cluster_tables = [
+            f"### Cluster value types (schema {since})\n\n{types}",
+            f"### Value bounds (schema {since})\n\n" + table("bound", s.value_bounds),
+            f"### Scope fields (schema {since})\n\n{fields}",
+            f"### Relation rule (schema {since})\n\nRelative tolerance **{rule['relative_tolerance']:.0%}**"
+            f"{'; round numbers count as approximate' if rule.get('round_numbers_are_approximate') else ''}. "
+            f"{rule['description']}",
+        ]
     return "\n\n".join([
-        f"Schema version **{s.version}** (`schema/schema.yaml`).",
+        f"Schema version **{s.version}** (`schema/schema.yaml`)"
+        + (f"; schema **{s.next_version}** is declared and awaits the migration of the gold." if s.next_version else "."),
         "### Entity labels\n\n" + table("label", s.entity_labels, "linked / normalised"),
         "### Claim types\n\n" + table("claim type", s.claim_types),
         "### Cluster relations\n\n" + table("relation", s.cluster_relations),
+        *cluster_tables,
         "### Stance targets\n\n" + table("target", s.stance_targets),
         "### Stance polarities\n\n" + table("polarity", s.stance_polarities),
         f"Claimers and stance holders: an entity id of the KB, `{s.author_holder}` (the outlet's own voice) or "
