@@ -159,6 +159,9 @@ def json_schema(schema: Schema | None = None) -> dict:
         },
         "additionalProperties": False,
     }
+    if s.has_cluster_values:
+        claim["required"] += list(cluster_member_fields(s))
+        claim["properties"].update(cluster_member_fields(s))
     stance = {
         "type": "object",
         "required": ["id", "holder", "holder_text", "target", "polarity", "evidence"],
@@ -206,6 +209,57 @@ def json_schema(schema: Schema | None = None) -> dict:
             "stances": {"type": "array", "items": stance},
         },
         "additionalProperties": False,
+    }
+
+
+def cluster_value_schema(s: Schema) -> dict:
+    """JSON Schema of a member's ``cluster_value``: one shape per value type, told apart by ``type``."""
+    bound = {"enum": list(s.value_bounds or {})}
+    iso = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "ISO 8601 year, month or day"}
+    shapes = []
+    for name, info in (s.cluster_value_types or {}).items():
+        kind = info["value"]
+        if kind == "number":
+            shapes.append({"type": "object", "required": ["type", "number", "unit", "bound"], "additionalProperties": False,
+                           "properties": {"type": {"const": name}, "number": {"type": "number"},
+                                          "unit": {"enum": list(info["units"])}, "bound": bound}})
+        elif kind == "date":
+            point = {"type": "object", "required": ["type", "date", "bound"], "additionalProperties": False,
+                     "properties": {"type": {"const": name}, "date": iso, "bound": bound}}
+            interval = {"type": "object", "required": ["type", "start", "end", "bound"], "additionalProperties": False,
+                        "properties": {"type": {"const": name}, "start": iso, "end": iso, "bound": bound}}
+            shapes += [point, interval]
+        else:
+            shapes.append({"type": "object", "required": ["type", "category"], "additionalProperties": False,
+                           "properties": {"type": {"const": name},
+                                          "category": {"type": "string", "pattern": "^[a-z0-9]+(_[a-z0-9]+)*$",
+                                                       "description": "one of the cluster's declared categories"}}})
+    return {"oneOf": shapes}
+
+
+def cluster_scope_schema(s: Schema) -> dict:
+    """JSON Schema of a scope object (a member's ``cluster_scope``, a cluster's ``reference_scope``)."""
+    slug = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+    kinds = {"entity": slug, "entities": {"type": "array", "items": slug, "minItems": 1, "uniqueItems": True},
+             "date": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}}
+    props = {}
+    for name, info in (s.scope_fields or {}).items():
+        field_schema = {"enum": list(info["values"])} if info["kind"] == "enum" else kinds[info["kind"]]
+        props[name] = {"anyOf": [field_schema, {"type": "null"}], "description": info["description"]}
+    return {"type": "object", "properties": props, "additionalProperties": False}
+
+
+def cluster_member_fields(s: Schema) -> dict[str, dict]:
+    """The claim fields that schema 2.0.0 adds, with their JSON Schemas."""
+    return {
+        "cluster_value": {"anyOf": [cluster_value_schema(s), {"type": "null"}],
+                          "description": "the value of the cluster's property the claim states, normalised"},
+        "cluster_scope": {"anyOf": [cluster_scope_schema(s), {"type": "null"}],
+                          "description": "the member's scope: the fields of the cluster's reference_scope, null = unstated"},
+        "relation_justification": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}],
+                                   "description": "why cluster_relation differs from the derived relation (else null)"},
+        "legacy_relation": {"anyOf": [{"enum": list(s.cluster_relations)}, {"type": "null"}],
+                            "description": "set by the 1.0.0 -> 2.0.0 migration: the old hand label of a member without a value"},
     }
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .annotations import AnnotationError, Problem, check, check_kb, read_annotation_file, read_json_list
-from .schema import SchemaVersionError
+from .cluster_values import relation_problems
+from .schema import SchemaVersionError, load_schema
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
     kb = read_json_list(layout.kb)
     clusters = read_json_list(layout.clusters)
     problems = check_kb(kb, clusters, str(layout.kb), str(layout.clusters))
+    checked: dict[str, tuple[Path, dict]] = {}
     for path in files:
         try:
             data = read_annotation_file(path)
@@ -49,4 +51,10 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
             problems.append(Problem(str(path), data["doc_id"], None, "unknown doc_id (not in the manifest)"))
             continue
         problems.extend(check(data, texts[data["doc_id"]], kb, clusters, str(path)))
+        checked[data["doc_id"]] = (path, data)
+    schema = load_schema()
+    if schema.has_cluster_values:  # relations are derived across all the files given
+        docs = {doc_id: data for doc_id, (_path, data) in checked.items()}
+        problems.extend(Problem(str(checked[doc_id][0]), doc_id, claim_id, message)
+                        for doc_id, claim_id, message in relation_problems(docs, clusters, schema))
     return problems
