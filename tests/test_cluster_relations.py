@@ -199,3 +199,15 @@ def test_derivation_invariants(items):
                                             for k in r.conflicts_with)
             # conflicts are mutual
             assert all(m.key in got[k].conflicts_with for k in r.conflicts_with)
+
+
+def test_release_value_text():
+    from minusma_corpus.release_clusters import value_text
+
+    assert value_text({"type": "count", "number": 17000, "unit": "persons", "bound": "lower"}) == "at least 17,000 persons"
+    assert value_text({"type": "amount", "number": 1.2e9, "unit": "USD_per_year", "bound": "exact"}) == \
+        "1,200,000,000 USD_per_year"
+    assert value_text({"type": "date", "date": "2023-07-04", "bound": "upper"}) == "by 2023-07-04"
+    assert value_text({"type": "date", "start": "2023-07", "end": "2023-12-31", "bound": "exact"}) == "2023-07/2023-12-31"
+    assert value_text({"type": "category", "category": "adopted_unanimously"}) == "adopted_unanimously"
+    assert value_text(None) is None

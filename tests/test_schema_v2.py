@@ -223,3 +223,73 @@ def test_migration_of_the_current_gold_names_every_member_needing_a_value(v2, pa
     for a, b in zip(old["claims"], new["claims"]):  # nothing else changed
         assert {k: v for k, v in a.items() if k != "cluster_relation"} == \
             {k: v for k, v in b.items() if k in a and k != "cluster_relation"}
+
+
+# The mission-size worked example of the guidelines, on the real texts: (value, scope, relation) by the
+# start of each member's span.
+MISSION_SIZE = {
+    "which comprises around 15,000": (15000, "approximate", "all_personnel", None, "conflicting"),
+    "withdraw approximately 13,000": (13000, "approximate", "all_personnel", None, "conflicting"),
+    "The 13,000-strong mission": (13000, "exact", "all_personnel", None, "conflicting"),
+    "More than 13,000 soldiers": (13000, "lower", "uniformed", None, "different_scope"),
+    "over 17,000 personnel": (17000, "lower", "all_personnel", "2023-02", "different_scope"),
+    "A quota of roughly 17,400 troops": (17400, "approximate", "troops", None, "different_scope"),
+    "about 11,739 blue helmets": (11739, "approximate", "troops", None, "different_scope"),
+    "1,600 police": (1600, "exact", "police", None, "different_scope"),
+    "nearly 4,000 civilians": (4000, "approximate", "civilian_staff", None, "different_scope"),
+}
+
+
+def test_release_shows_values_scopes_and_derived_relations_of_2_0_0_gold(v2, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from conftest import CHANGELOG, MANIFEST, RAW
+    from minusma_corpus.annotations import write_annotation_file
+    from minusma_corpus.build import build
+    from minusma_corpus.stats import stats_markdown
+
+    root = tmp_path / "annotations"
+    shutil.copytree(ANNOTATIONS, root)
+    cluster = {**next(c for c in json.loads((ANNOTATIONS / "claim_clusters.json").read_text()) if c["id"] == "mission-size"),
+               "value_type": "count", "unit": "persons",
+               "reference_scope": {"subject": "minusma", "population": "all_personnel", "as_of": "2023-06"}}
+    (root / "claim_clusters.json").write_text(json.dumps([cluster]))
+    seen = set()
+    for path in sorted((root / "gold").glob("*.json")):
+        data = migrate(json.loads(path.read_text()), str(path), explicit=True)
+        for c in data["claims"]:
+            key = next((k for k in MISSION_SIZE if c["exact"].startswith(k)), None)
+            if c["cluster_id"] == "mission-size" and key:
+                number, bound, population, as_of, relation = MISSION_SIZE[key]
+                c.update(cluster_value={"type": "count", "number": number, "unit": "persons", "bound": bound},
+                         cluster_scope={"subject": None, "population": population, "as_of": as_of},
+                         cluster_relation=relation, legacy_relation=None)
+                seen.add(key)
+            elif c["cluster_id"]:  # this test keeps one cluster only
+                c.update(cluster_id=None, cluster_relation=None, legacy_relation=None)
+        write_annotation_file(path, data)
+    assert seen == set(MISSION_SIZE)
+
+    out = tmp_path / "release"
+    build(RAW, MANIFEST, out, root, CHANGELOG)  # validates first: every recorded relation is the derived one
+    [row] = pq.read_table(out / "claim_clusters.parquet").to_pylist()
+    assert (row["value_type"], row["unit"], row["reference_scope"]["population"]) == ("count", "persons", "all_personnel")
+    members = {m["text"]: m for m in row["members"]}
+    by_key = {f"{m['doc_id']}/{m['claim_id']}": m for m in row["members"]}
+    for key, (number, bound, population, as_of, relation) in MISSION_SIZE.items():
+        m = next(m for t, m in members.items() if t.startswith(key))
+        assert (m["value"]["number"], m["value"]["bound"], m["scope"]["population"], m["derived_relation"],
+                m["relation"]) == (number, bound, population, relation, relation)
+    fifteen = next(m for t, m in members.items() if t.startswith("which comprises around 15,000"))
+    assert fifteen["value_text"] == "about 15,000 persons"
+    assert sorted(by_key[k]["value_text"] for k in fifteen["conflicts_with"]) == ["13,000 persons", "about 13,000 persons"]
+    claims = pq.read_table(out / "claims.parquet").to_pylist()
+    assert sum(1 for c in claims if c["derived_relation"]) == len(MISSION_SIZE)
+
+    table = stats_markdown(out).split("### Conflicting claims across outlets")[1].split("###")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| mission-size")]
+    assert len(rows) == 3  # only the conflicting members
+    assert any("about 15,000 persons | Reuters: 13,000 persons; DW: about 13,000 persons" in r for r in rows) or \
+        any("about 15,000 persons | DW: about 13,000 persons; Reuters: 13,000 persons" in r for r in rows)
