@@ -1,4 +1,4 @@
-"""Commands on annotation files: `validate`, `draft`, `agreement`, `preannotate`, `reanchor`, `schema`."""
+"""Commands on annotation files: `validate`, `migrate`, `draft`, `agreement`, `preannotate`, `reanchor`, `schema`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,36 @@ def _validate(args: argparse.Namespace) -> int:
         print(p, file=sys.stderr)
     print(f"{len(files)} annotation files, {len(problems)} problems")
     return 1 if problems else 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    import json
+
+    from ..annotations.fileformat import dumps_annotation, migrate, schema_problems
+    from ..annotations.schema import load_schema
+    from ..fileio import write_atomic
+
+    current = load_schema().version
+    migrated = {}
+    for path in args.files:  # all or nothing: every file is migrated and checked before any is written
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path}: not valid JSON: {e}") from None
+        if data.get("schema_version") == current:
+            print(f"{path}: already at schema {current}")
+            continue
+        new = migrate(data, str(path), explicit=True)
+        problems = schema_problems(new, str(path))
+        if problems:
+            raise ValueError("\n".join(map(str, problems)))
+        migrated[path] = (data.get("schema_version"), new)
+    for path, (old, new) in migrated.items():
+        write_atomic(path, dumps_annotation(new))
+        pending = sum(1 for c in new["claims"] if c.get("legacy_relation") is not None)
+        print(f"{path}: {old} -> {current}" + (f"; {pending} cluster members need a value and scope "
+                                                 "(`minusma-corpus validate` names them)" if pending else ""))
+    return 0
 
 
 def _draft(args: argparse.Namespace) -> int:
@@ -148,6 +178,10 @@ def add_parsers(sub) -> None:
     v.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
     corpus_options(v, annotations=True)
     v.set_defaults(func=_validate)
+
+    mg = sub.add_parser("migrate", help="migrate annotation files to the current schema version, in place")
+    mg.add_argument("files", type=Path, nargs="+")
+    mg.set_defaults(func=_migrate)
 
     d = sub.add_parser("draft", help="turn a quote-based authoring draft into an annotation file")
     d.add_argument("draft", type=Path)
