@@ -72,7 +72,7 @@ def test_config_is_generated_from_the_schema():
     assert choices["polarity"] == choices["document_stance"] == list(s.stance_polarities)
     assert [r.get("value") for r in root.iter("Relation")] == ["claimer", "cue", "evidence"]
     per_region = {el.get("name") for el in root.iter() if el.get("perRegion") == "true"}
-    assert per_region == set(ls.ALL_FIELDS)  # every per-region field the import reads, and no other
+    assert per_region == set(ls.all_fields(s.has_cluster_values))  # every per-region field the import reads, no other
     assert {el.get("name") for el in root.iter("Text")} == {"text"}
     assert "disagreements" in ls.label_config(adjudication=True)
     assert ls.label_config() == ls.label_config()  # deterministic

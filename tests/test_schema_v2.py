@@ -241,17 +241,13 @@ MISSION_SIZE = {
 }
 
 
-def test_release_shows_values_scopes_and_derived_relations_of_2_0_0_gold(v2, tmp_path):
+def mission_size_gold(root):
+    """A copy of the annotations under ``root`` migrated to 2.0.0 with one cluster, mission-size, filled in
+    (values and scopes of MISSION_SIZE); the gold's other cluster members leave their clusters."""
     import shutil
 
-    import pyarrow.parquet as pq
-
-    from support.paths import CHANGELOG, MANIFEST, RAW
     from minusma_corpus.annotations.fileformat import write_annotation_file
-    from minusma_corpus.publish.build import build
-    from minusma_corpus.publish.stats import stats_markdown
 
-    root = tmp_path / "annotations"
     shutil.copytree(ANNOTATIONS, root)
     cluster = {**next(c for c in json.loads((ANNOTATIONS / "claim_clusters.json").read_text()) if c["id"] == "mission-size"),
                "value_type": "count", "unit": "persons",
@@ -268,11 +264,21 @@ def test_release_shows_values_scopes_and_derived_relations_of_2_0_0_gold(v2, tmp
                          cluster_scope={"subject": None, "population": population, "as_of": as_of},
                          cluster_relation=relation, legacy_relation=None)
                 seen.add(key)
-            elif c["cluster_id"]:  # this test keeps one cluster only
+            elif c["cluster_id"]:  # this copy keeps one cluster only
                 c.update(cluster_id=None, cluster_relation=None, legacy_relation=None)
         write_annotation_file(path, data)
     assert seen == set(MISSION_SIZE)
+    return root
 
+
+def test_release_shows_values_scopes_and_derived_relations_of_2_0_0_gold(v2, tmp_path):
+    import pyarrow.parquet as pq
+
+    from support.paths import CHANGELOG, MANIFEST, RAW
+    from minusma_corpus.publish.build import build
+    from minusma_corpus.publish.stats import stats_markdown
+
+    root = mission_size_gold(tmp_path / "annotations")
     out = tmp_path / "release"
     build(RAW, MANIFEST, out, root, CHANGELOG)  # validates first: every recorded relation is the derived one
     [row] = pq.read_table(out / "claim_clusters.parquet").to_pylist()
