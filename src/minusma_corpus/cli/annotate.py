@@ -74,10 +74,11 @@ def _agreement(args: argparse.Namespace) -> int:
     import json
 
     from ..annotations.agreement import agreement
-    from ..annotations.layout import read_sets
+    from ..annotations.layout import read_pass
 
-    sets_a, sets_b = read_sets(args.a), read_sets(args.b)
-    result = agreement(sets_a, sets_b)
+    pass_a, pass_b = read_pass(args.a), read_pass(args.b)  # a pass may have its own inventory
+    sets_a, sets_b = pass_a.sets, pass_b.sets
+    result = agreement(sets_a, sets_b, align_entities=pass_a.kb is not None or pass_b.kb is not None)
     if not result.documents:
         raise CorpusError(f"{args.a} and {args.b} share no document")
     if args.json:
@@ -193,7 +194,8 @@ def add_parsers(sub) -> None:
     corpus_options(d)
     d.set_defaults(func=_draft)
 
-    ag = sub.add_parser("agreement", help="per-layer agreement between two annotation sets (files or directories)")
+    ag = sub.add_parser("agreement", help="per-layer agreement between two annotation sets (files or directories; "
+                                          "a directory may hold its own entities.json and claim_clusters.json)")
     ag.add_argument("a", type=Path)
     ag.add_argument("b", type=Path)
     ag.add_argument("--json", action="store_true")
