@@ -177,3 +177,16 @@ def test_entity_alignment_maps_entities_by_their_mentions_not_their_names():
     result = agreement(a, b, align_entities=True)
     assert result.categorical["entity linking"].pairs == [("mali", "mali"), ("mali", "mali"), ("un", "un")]
     assert agreement(a, b).categorical["entity linking"].pairs == [("mali", "b1"), ("mali", "b1"), ("un", "mali")]
+
+
+def test_the_diff_names_differing_cluster_values_and_scopes():
+    from minusma_corpus.annotations.agreement import disagreements
+
+    x = {**_claim("c1", 0, "x", "consistent"), "exact": "about 15,000", "quantity": None, "cue": None,
+         "cluster_value": {"type": "count", "number": 15000, "unit": "persons", "bound": "approximate"},
+         "cluster_scope": {"population": None}, "relation_justification": None}
+    y = {**x, "id": "k1", "cluster_value": {**x["cluster_value"], "number": 13000},
+         "cluster_scope": {"population": "troops"}}
+    [line] = disagreements(_set(claims=[x]), _set(claims=[y]))
+    assert "cluster_value: A" in line and "'number': 13000" in line and "cluster_scope: A {'population': None}" in line
+    assert "relation_justification" not in line

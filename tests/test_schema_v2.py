@@ -169,7 +169,7 @@ def test_reading_a_1_0_0_file_names_the_migration_command(v2, tmp_path):
         read_annotation_file(path)
     lay, _ = layout(tmp_path, {})
     problems = [str(p) for p in validate_files([path], TEXTS, lay).problems]
-    assert problems == [f"{path}: {path}: schema_version 1.0.0 predates 2.0.0; run `minusma-corpus migrate {path}`, "
+    assert problems == [f"{path}: schema_version 1.0.0 predates 2.0.0; run `minusma-corpus migrate {path}`, "
                         "then fill in what it flags (see schema/CHANGELOG.md)"]
 
 

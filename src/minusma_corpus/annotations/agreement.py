@@ -243,9 +243,10 @@ def disagreements(a: dict, b: dict) -> list[str]:
             out.append(f"mention {x['exact']!r}@{x['start']}: normalized A {x['normalized']}  B {y['normalized']}")
     out += [f"mention only in {side}: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}"
             for side, x in _unpaired(a, b, paired["mentions"], "mentions")]
-    keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation")
+    keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation",
+            "cluster_value", "cluster_scope", "relation_justification")  # the last three: schema 2.0.0
     for x, y in paired["claims"]:
-        diffs = [f"{k}: A {x[k]} B {y[k]}" for k in keys if x[k] != y[k]]
+        diffs = [f"{k}: A {x.get(k)} B {y.get(k)}" for k in keys if x.get(k) != y.get(k)]
         if not same_span(x, y):
             diffs.insert(0, f"span: A {x['exact']!r}  B {y['exact']!r}")
         if (x["quantity"] or {}).get("number") != (y["quantity"] or {}).get("number"):

@@ -309,7 +309,7 @@ def label_tables() -> str:
         ]
     return "\n\n".join([
         f"Schema version **{s.version}** (`schema/schema.yaml`)"
-        + (f"; schema **{s.next_version}** is declared and awaits the migration of the gold." if s.next_version else "."),
+        + (f"; schema **{s.next_version}** is declared and awaits the migration of the gold." if s.next_version and s.next_version != s.version else "."),
         "### Entity labels\n\n" + table("label", s.entity_labels, "linked / normalised"),
         "### Claim types\n\n" + table("claim type", s.claim_types),
         "### Cluster relations\n\n" + table("relation", s.cluster_relations),
