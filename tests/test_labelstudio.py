@@ -33,9 +33,27 @@ def texts(documents):
 @pytest.fixture(scope="module")
 def unicode_doc():
     """A synthetic document with flags, emoji (with skin tones and ZWJ), mathematical letters outside the
-    BMP, combining accents and \\r\\n, annotated with every kind of attribute."""
+    BMP, combining accents and \\r\\n, annotated with every kind of attribute (under schema 2.0.0 also
+    cluster values and scopes: ``unicode_fixture``)."""
+    doc, data, _clusters = unicode_fixture()
+    return doc, data
+
+
+def unicode_fixture():
+    """The unicode document, its annotation set and the clusters it refers to, at the schema's version."""
     raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    return ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
+    doc = ls.Document(raw["doc_id"], raw["text"], **raw["meta"])
+    clusters = read_json_list(ANNOTATIONS / "claim_clusters.json")
+    if not load_schema().has_cluster_values:
+        return doc, raw["annotations"], clusters
+    from minusma_corpus.annotations.fileformat import migrate
+
+    v2 = json.loads((FIXTURES / "unicode_document_v2.json").read_text(encoding="utf-8"))
+    data = migrate(raw["annotations"], "unicode_document.json", explicit=True)
+    for c in data["claims"]:
+        if c["id"] in v2["members"]:
+            c.update(v2["members"][c["id"]], legacy_relation=None)
+    return doc, data, v2["clusters"]
 
 
 def one_task(documents, data, mode="annotations", **changes):
@@ -162,7 +180,7 @@ def test_round_trip_identity_of_gold_and_passes(documents, texts, kb, mode):
 def test_round_trip_identity_of_the_unicode_document(unicode_doc, kb):
     doc, data = unicode_doc
     assert "\r\n" in doc.text and "\u0301" in doc.text and any(ord(c) > 0xFFFF for c in doc.text)
-    assert not check(data, doc.text, kb[0], kb[1], "fixture")
+    assert not check(data, doc.text, kb[0], unicode_fixture()[2], "fixture")
     for mode in ("predictions", "annotations"):
         [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, mode)
         for item in task[mode]:
@@ -304,7 +322,7 @@ WHERE = f"task 7 (document {DOC}), annotation 70 (alice@example.org)"
 def test_error_unknown_label(task, texts):
     _find(task, "m001", "mention")["value"]["labels"] = ["CITY"]
     assert import_error([task], texts) == (
-        f"{WHERE}, region m001: unknown label 'CITY' in 'mention' (schema 1.0.0 labels: PERSON, ORG, GPE, LOC, NORP, "
+        f"{WHERE}, region m001: unknown label 'CITY' in 'mention' (schema {load_schema().version} labels: PERSON, ORG, GPE, LOC, NORP, "
         "EVENT, LAW, MISSION, ARMED_GROUP, DATE, MONEY, QUANTITY)\n"
         f"{WHERE}, region m001: entity_id: a per-region field of a region that has no label")
 
@@ -328,10 +346,10 @@ def test_error_unknown_task(task, texts):
 
 
 def test_error_schema_version_mismatch(task, texts):
-    task["data"]["schema_version"] = "2.0.0"
+    task["data"]["schema_version"] = "0.9.0"
     assert import_error([task], texts) == (
-        f"task 7 (document {DOC}): schema version mismatch: the task was exported with schema '2.0.0', this package "
-        "has 1.0.0 (re-export the tasks, or migrate)")
+        f"task 7 (document {DOC}): schema version mismatch: the task was exported with schema '0.9.0', this package "
+        f"has {load_schema().version} (re-export the tasks, or migrate)")
 
 
 def test_error_task_text_differs_from_the_corpus(task, texts):
@@ -343,7 +361,7 @@ def test_error_unknown_control(task, texts):
     _result(task).append({"id": "m001", "from_name": "sentiment", "to_name": "text", "type": "choices",
                           "value": {"choices": ["x"]}})
     assert import_error([task], texts) == (
-        f"{WHERE}, region m001: unknown control 'sentiment' (not in the labeling config of schema 1.0.0)")
+        f"{WHERE}, region m001: unknown control 'sentiment' (not in the labeling config of schema {load_schema().version})")
 
 
 def test_error_unknown_choice(task, texts):

@@ -142,3 +142,20 @@ def test_member_fields_are_refused_under_schema_1(documents, texts):
     with pytest.raises(ls.LabelStudioError) as e:
         ls.import_tasks([task], texts)
     assert "cluster_value is a field of schema 2.0.0" in str(e.value)
+
+
+def test_round_trip_identity_of_the_unicode_document_at_2_0_0(v2, kb):
+    """The unicode fixture migrated and filled (unicode_document_v2.json): a justification with emoji, quotes,
+    a backslash and \\r\\n, values of three types, through a JSON round trip of the tasks."""
+    from minusma_corpus.annotations.fileformat import check
+    from test_labelstudio import unicode_fixture
+
+    doc, data, clusters = unicode_fixture()
+    assert data["schema_version"] == "2.0.0"
+    assert {c["cluster_value"]["type"] for c in data["claims"] if c["cluster_id"]} == {"date", "count", "category"}
+    assert not check(data, doc.text, kb[0], clusters, "fixture")
+    for mode in ("predictions", "annotations"):
+        [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, mode)
+        [got] = ls.import_tasks([json.loads(json.dumps(task))], {doc.doc_id: doc.text}, predictions=True,
+                                kb=kb[0], clusters=clusters).sets
+        assert json.dumps(got.data, ensure_ascii=False) == json.dumps(data, ensure_ascii=False)

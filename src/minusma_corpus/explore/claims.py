@@ -61,7 +61,8 @@ def _member_details(it: Item, derived: Derivation | None, members) -> str:
     if "cluster_value" not in x:
         return ""
     scope = _scope_text(x.get("cluster_scope"))
-    out = [f'<div class="muted">scope: {esc(scope) if scope else "the reference scope"}</div>']
+    out = [f'<div>value: {esc(value_text(x["cluster_value"])) if x.get("cluster_value") else "—"}</div>',
+           f'<div class="muted">scope: {esc(scope) if scope else "the reference scope"}</div>']
     if derived is not None:
         against = []
         for key in derived.conflicts_with:
@@ -129,7 +130,7 @@ def render_claims_page(site: Site) -> str:
             x = it.data
             relation = x.get("cluster_relation") or ""
             href = esc(f"{doc_page(doc.doc_id)}#t-{it.key}")
-            value = value_text(x["cluster_value"]) if x.get("cluster_value") else _claim_value(site, doc.doc_id, it)
+            value = _claim_value(site, doc.doc_id, it)
             badges = f" {side_badges(it)}" if it.side else ""
             cards.append(
                 f'<div class="member rel-{token(relation)}"><div><span class="outlet">{esc(doc.outlet or "unknown outlet")}'
