@@ -11,19 +11,10 @@ from minusma_corpus import labelstudio as ls
 from minusma_corpus.annotations.fileformat import migrate, read_annotation_file, read_json_list
 from minusma_corpus.annotations.schema import load_schema
 from support.paths import ANNOTATIONS
+from test_labelstudio import documents, texts  # noqa: F401  (fixtures)
 from test_schema_v2 import mission_size_gold, v2  # noqa: F401  (v2 is a fixture)
 
 MEMBER = ("cluster_value", "cluster_scope", "relation_justification", "legacy_relation")
-
-
-@pytest.fixture(scope="module")
-def documents(processed):
-    return {k: d.document() for k, d in processed.items()}
-
-
-@pytest.fixture(scope="module")
-def texts(documents):
-    return {k: d.text for k, d in documents.items()}
 
 
 @pytest.fixture
@@ -97,14 +88,20 @@ def test_round_trip_of_a_migrated_file_keeps_the_legacy_relation(v2, documents, 
     assert [c["legacy_relation"] for c in got.data["claims"] if c.get("legacy_relation")] == legacy
 
 
-def test_a_value_edited_in_label_studio_is_imported_and_attributed(v2, gold_v2, documents, texts):
-    sets, _, _ = gold_v2
+def _task_with_value(documents, sets, text: str) -> tuple[dict, dict]:
+    """A task of a gold document whose first cluster member's cluster_value field says ``text``."""
     data = next(d for d in sets if any(c["cluster_id"] for c in d["claims"]))
     member = next(c for c in data["claims"] if c["cluster_id"])
     task = _task(documents, data, "annotations")
     [field] = [r for r in task["annotations"][0]["result"]
                if r.get("id") == member["id"] and r.get("from_name") == "cluster_value"]
-    field["value"]["text"] = ['{"type": "count", "number": 12000, "unit": "persons", "bound": "upper"}']
+    field["value"]["text"] = [text]
+    return task, member
+
+
+def test_a_value_edited_in_label_studio_is_imported_and_attributed(v2, gold_v2, documents, texts):
+    task, member = _task_with_value(documents, gold_v2[0],
+                                    '{"type": "count", "number": 12000, "unit": "persons", "bound": "upper"}')
     [got] = ls.import_tasks([task], texts).sets
     [claim] = [c for c in got.data["claims"] if c["id"] == member["id"]]
     assert claim["cluster_value"] == {"type": "count", "number": 12000, "unit": "persons", "bound": "upper"}
@@ -117,13 +114,7 @@ def test_a_value_edited_in_label_studio_is_imported_and_attributed(v2, gold_v2, 
     ('{"type": "count", "number": "many", "unit": "persons", "bound": "exact"}', "cluster_value"),
 ])
 def test_v2_error_bad_cluster_value(v2, gold_v2, documents, texts, text, message):
-    sets, _, _ = gold_v2
-    data = next(d for d in sets if any(c["cluster_id"] for c in d["claims"]))
-    member = next(c for c in data["claims"] if c["cluster_id"])
-    task = _task(documents, data, "annotations")
-    [field] = [r for r in task["annotations"][0]["result"]
-               if r.get("id") == member["id"] and r.get("from_name") == "cluster_value"]
-    field["value"]["text"] = [text]
+    task, member = _task_with_value(documents, gold_v2[0], text)
     with pytest.raises(ls.LabelStudioError) as e:
         ls.import_tasks([task], texts)
     assert message in str(e.value) and f"region {member['id']}" in str(e.value)
