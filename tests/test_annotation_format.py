@@ -53,6 +53,10 @@ DRAFT = {
          "evidence": [{"text": "Diop said the mission had failed."}]},
     ],
 }
+if load_schema().has_cluster_values:  # schema 2.0.0: a cluster declares its value type, a member its value
+    CLUSTERS[0].update(value_type="count", unit="persons", reference_scope={"subject": "minusma", "cause": "all_causes"})
+    DRAFT["claims"][0].update(cluster_value={"type": "count", "number": 170, "unit": "persons", "bound": "approximate"},
+                              cluster_scope={"subject": None, "cause": None})
 
 
 @pytest.fixture

@@ -33,9 +33,27 @@ def texts(documents):
 @pytest.fixture(scope="module")
 def unicode_doc():
     """A synthetic document with flags, emoji (with skin tones and ZWJ), mathematical letters outside the
-    BMP, combining accents and \\r\\n, annotated with every kind of attribute."""
+    BMP, combining accents and \\r\\n, annotated with every kind of attribute (under schema 2.0.0 also
+    cluster values and scopes: ``unicode_fixture``)."""
+    doc, data, _clusters = unicode_fixture()
+    return doc, data
+
+
+def unicode_fixture():
+    """The unicode document, its annotation set and the clusters it refers to, at the schema's version."""
     raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    return ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
+    doc = ls.Document(raw["doc_id"], raw["text"], **raw["meta"])
+    clusters = read_json_list(ANNOTATIONS / "claim_clusters.json")
+    if not load_schema().has_cluster_values:
+        return doc, raw["annotations"], clusters
+    from minusma_corpus.annotations.fileformat import migrate
+
+    v2 = json.loads((FIXTURES / "unicode_document_v2.json").read_text(encoding="utf-8"))
+    data = migrate(raw["annotations"], "unicode_document.json", explicit=True)
+    for c in data["claims"]:
+        if c["id"] in v2["members"]:
+            c.update(v2["members"][c["id"]], legacy_relation=None)
+    return doc, data, v2["clusters"]
 
 
 def one_task(documents, data, mode="annotations", **changes):
@@ -72,7 +90,7 @@ def test_config_is_generated_from_the_schema():
     assert choices["polarity"] == choices["document_stance"] == list(s.stance_polarities)
     assert [r.get("value") for r in root.iter("Relation")] == ["claimer", "cue", "evidence"]
     per_region = {el.get("name") for el in root.iter() if el.get("perRegion") == "true"}
-    assert per_region == set(ls.ALL_FIELDS)  # every per-region field the import reads, and no other
+    assert per_region == set(ls.all_fields(s.has_cluster_values))  # every per-region field the import reads, no other
     assert {el.get("name") for el in root.iter("Text")} == {"text"}
     assert "disagreements" in ls.label_config(adjudication=True)
     assert ls.label_config() == ls.label_config()  # deterministic
@@ -162,7 +180,7 @@ def test_round_trip_identity_of_gold_and_passes(documents, texts, kb, mode):
 def test_round_trip_identity_of_the_unicode_document(unicode_doc, kb):
     doc, data = unicode_doc
     assert "\r\n" in doc.text and "\u0301" in doc.text and any(ord(c) > 0xFFFF for c in doc.text)
-    assert not check(data, doc.text, kb[0], kb[1], "fixture")
+    assert not check(data, doc.text, kb[0], unicode_fixture()[2], "fixture")
     for mode in ("predictions", "annotations"):
         [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, mode)
         for item in task[mode]:
@@ -328,9 +346,9 @@ def test_error_unknown_task(task, texts):
 
 
 def test_error_schema_version_mismatch(task, texts):
-    task["data"]["schema_version"] = "2.0.0"
+    task["data"]["schema_version"] = "0.9.0"
     assert import_error([task], texts) == (
-        f"task 7 (document {DOC}): schema version mismatch: the task was exported with schema '2.0.0', this package "
+        f"task 7 (document {DOC}): schema version mismatch: the task was exported with schema '0.9.0', this package "
         f"has {load_schema().version} (re-export the tasks, or migrate)")
 
 

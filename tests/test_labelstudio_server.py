@@ -18,6 +18,7 @@ from support.paths import ANNOTATIONS, MANIFEST, RAW, ROOT
 from minusma_corpus import labelstudio as ls
 from minusma_corpus.labelstudio import server as lss
 from minusma_corpus.annotations.fileformat import read_annotation_file, read_json_list
+from test_labelstudio import unicode_fixture
 
 pytestmark = pytest.mark.labelstudio
 
@@ -140,8 +141,7 @@ def test_round_trip_identity_of_every_gold_document(client, documents, gold, kb,
 
 @pytest.mark.parametrize("mode", ["predictions", "annotations"])
 def test_round_trip_identity_of_the_unicode_document(client, kb, mode):
-    raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    doc, data = ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
+    doc, data, clusters = unicode_fixture()  # at the schema's version
     [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, mode)
     report = ls.push(client, _title(f"unicode-{mode}"), [task])
     [exported] = ls.pull_export(client, report.project_id)
@@ -149,7 +149,7 @@ def test_round_trip_identity_of_the_unicode_document(client, kb, mode):
     result = exported[mode][0]["result"]
     spans = [r["value"] for r in result if r.get("type") == "labels"]
     assert spans and all(doc.text[v["start"]:v["end"]] == v["text"] for v in spans)  # code-point offsets
-    [got] = ls.import_tasks([exported], {doc.doc_id: doc.text}, predictions=True, kb=kb[0], clusters=kb[1]).sets
+    [got] = ls.import_tasks([exported], {doc.doc_id: doc.text}, predictions=True, kb=kb[0], clusters=clusters).sets
     assert got.data == data
 
 
@@ -317,8 +317,7 @@ def test_label_studio_frontend_uses_code_point_offsets(server, client, kb):
     a combining accent and \\r\\n gets Python code-point offsets; and the annotator's submission imports."""
     from support.browser import Browser  # tests/support/browser.py: headless Chromium over CDP (Debian's package if missing)
 
-    raw = json.loads((FIXTURES / "unicode_document.json").read_text(encoding="utf-8"))
-    doc, data = ls.Document(raw["doc_id"], raw["text"], **raw["meta"]), raw["annotations"]
+    doc, data, _clusters = unicode_fixture()  # at the schema's version
     [task] = ls.export_tasks([doc], {doc.doc_id: [data]}, "annotations")
     project = ls.push(client, _title("frontend"), [task]).project_id
     task_id = next(iter(client.tasks.list(project=project))).id

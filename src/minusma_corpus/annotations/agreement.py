@@ -5,6 +5,12 @@
 * Entity linking: on mentions with the same span in both sets, agreement on ``entity_id``.
 * Claim attributes: on claims matched by overlap, agreement on claim type, claimer and cluster
   relation (a claim outside any cluster counts as the category ``none``).
+* Claim attributes also: check-worthiness; the cluster relation of claims that are cluster members in
+  both sets.
+* Partitions (``coreference``): cross-document coreference of the entity mentions (MUC, B³, CEAF-e and
+  CoNLL F1, by ``scorch``), and claim-cluster membership as the pairwise F1 of same-cluster claim pairs.
+  Both compare the partitions the ids induce, so passes with their own entity inventory and clusters
+  (ids not shared) are compared correctly.
 * Stances: on (holder, target) pairs present in both sets, agreement on polarity; plus the document
   stances.
 
@@ -16,6 +22,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+
+from .coreference import Coreference, coreference, entity_alignment, entity_clusters, rename_entities, same_cluster_pairs
 
 
 def precision_recall_f1(matched: int, predicted: int, gold: int) -> tuple[float, float, float]:
@@ -133,10 +141,18 @@ class Agreement:
     documents: list[str]
     spans: dict[str, SpanScore]
     categorical: dict[str, CategoricalScore]
+    coreference: Coreference | None = None
 
     def rows(self) -> list[tuple[str, str]]:
         out = [(f"{k}", f"P {v.precision:.3f}  R {v.recall:.3f}  F1 {v.f1:.3f}  (A {v.in_a}, B {v.in_b}, matched {v.matched})")
                for k, v in self.spans.items()]
+        c = self.coreference
+        if c is not None:
+            sizes = (f"(A {c.entities_a} entities / {c.mentions_a} mentions, "
+                     f"B {c.entities_b} entities / {c.mentions_b} mentions)")
+            out += [(f"coreference {name}", f"P {v.precision:.3f}  R {v.recall:.3f}  F1 {v.f1:.3f}")
+                    for name, v in (("MUC", c.muc), ("B³", c.b_cubed), ("CEAF-e", c.ceaf_e))]
+            out.append(("coreference CoNLL F1", f"F1 {c.conll_f1:.3f}  {sizes}"))
         out += [(k, f"agreement {v.observed:.3f}  Cohen's κ {v.cohen_kappa:.3f}  Krippendorff's α "
                     f"{v.krippendorff_alpha:.3f}  (n {v.n})") for k, v in self.categorical.items()]
         return out
@@ -150,12 +166,24 @@ class Agreement:
         return f"documents: {', '.join(self.documents)}\n{self.table()}"
 
 
-def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
-    """Agreement of B with A over the documents both annotate."""
+def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict], *, align_entities: bool = False) -> Agreement:
+    """Agreement of B with A over the documents both annotate. ``align_entities``: the passes have their own
+    entity inventories; B's entity ids are mapped to A's (``coreference.entity_alignment``) before linking,
+    claimers and stance holders are compared."""
     docs = sorted(set(sets_a) & set(sets_b))
+    if align_entities:
+        from .schema import load_schema
+
+        s = load_schema()
+        mapping = entity_alignment({d: sets_a[d] for d in docs}, {d: sets_b[d] for d in docs})
+        parties = frozenset({s.author_holder, s.unnamed_holder})
+        sets_b = {d: rename_entities(sets_b[d], mapping, parties) for d in docs}
     span_counts: dict[str, list[int]] = {}
     pairs: dict[str, list[tuple[str, str]]] = {k: [] for k in (
-        "entity linking", "claim type", "claimer", "claim cluster relation", "stance polarity", "document stance")}
+        "entity linking", "claim type", "claimer", "check-worthiness", "claim cluster relation",
+        "cluster relation (members in both)", "stance polarity", "document stance")}
+    members_a: list[tuple[str, tuple]] = []  # (cluster_id, claim key) of each pass; B's claims keyed by A's partner
+    members_b: list[tuple[str, tuple]] = []
 
     def count(name, matched, a, b):
         m, na, nb = span_counts.setdefault(name, [0, 0, 0])
@@ -176,20 +204,31 @@ def agreement(sets_a: dict[str, dict], sets_b: dict[str, dict]) -> Agreement:
         count("claims (exact)", match_one_to_one(ca, cb, same_span), ca, cb)
         claim_pairs = match_one_to_one(ca, cb, overlapping)
         count("claims (overlap)", claim_pairs, ca, cb)
+        partner = {id(y): x for x, y in claim_pairs}
         for x, y in claim_pairs:
             pairs["claim type"].append((x["claim_type"], y["claim_type"]))
             pairs["claimer"].append((x["claimer"], y["claimer"]))
+            if "checkworthy" in x and "checkworthy" in y:
+                pairs["check-worthiness"].append((str(x["checkworthy"]).lower(), str(y["checkworthy"]).lower()))
             pairs["claim cluster relation"].append((x["cluster_relation"] or "none", y["cluster_relation"] or "none"))
+            if x.get("cluster_id") is not None and y.get("cluster_id") is not None:
+                pairs["cluster relation (members in both)"].append((x["cluster_relation"], y["cluster_relation"]))
+        members_a += [(x["cluster_id"], (doc, "a", x["id"])) for x in ca if x.get("cluster_id") is not None]
+        members_b += [(y["cluster_id"], (doc, "a", partner[id(y)]["id"]) if id(y) in partner else (doc, "b", y["id"]))
+                      for y in cb if y.get("cluster_id") is not None]
         sa = {stance_key(s): s["polarity"] for s in a["stances"]}
         sb = {stance_key(s): s["polarity"] for s in b["stances"]}
         count("stances (holder, target)", [k for k in sa if k in sb], list(sa), list(sb))
         pairs["stance polarity"].extend((sa[k], sb[k]) for k in sorted(sa) if k in sb)
         if a.get("document_stance") and b.get("document_stance"):
             pairs["document stance"].append((a["document_stance"]["polarity"], b["document_stance"]["polarity"]))
+    pairs_a, pairs_b = same_cluster_pairs(members_a), same_cluster_pairs(members_b)
+    span_counts["claim cluster pairs"] = [len(pairs_a & pairs_b), len(pairs_a), len(pairs_b)]
     return Agreement(
         docs,
         {k: SpanScore(*v) for k, v in span_counts.items()},
         {k: CategoricalScore(v) for k, v in pairs.items()},
+        coreference(entity_clusters({d: sets_a[d] for d in docs}), entity_clusters({d: sets_b[d] for d in docs})),
     )
 
 
@@ -204,9 +243,10 @@ def disagreements(a: dict, b: dict) -> list[str]:
             out.append(f"mention {x['exact']!r}@{x['start']}: normalized A {x['normalized']}  B {y['normalized']}")
     out += [f"mention only in {side}: {x['exact']!r}@{x['start']} {x['label']}/{x['entity_id']}"
             for side, x in _unpaired(a, b, paired["mentions"], "mentions")]
-    keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation")
+    keys = ("claimer", "claim_type", "checkworthy", "cluster_id", "cluster_relation",
+            "cluster_value", "cluster_scope", "relation_justification")  # the last three: schema 2.0.0
     for x, y in paired["claims"]:
-        diffs = [f"{k}: A {x[k]} B {y[k]}" for k in keys if x[k] != y[k]]
+        diffs = [f"{k}: A {x.get(k)} B {y.get(k)}" for k in keys if x.get(k) != y.get(k)]
         if not same_span(x, y):
             diffs.insert(0, f"span: A {x['exact']!r}  B {y['exact']!r}")
         if (x["quantity"] or {}).get("number") != (y["quantity"] or {}).get("number"):

@@ -123,6 +123,8 @@ def from_draft(draft: dict, text: str, annotator: str, method: str, status: str 
                     "number": quantity["number"], "unit": quantity["unit"],
                     "approximate": bool(quantity.get("approximate", False)), "property": quantity["property"]},
                 "cluster_id": d.get("cluster_id"), "cluster_relation": d.get("cluster_relation"),
+                **({k: d.get(k) for k in ("cluster_value", "cluster_scope", "relation_justification", "legacy_relation")}
+                   if schema.has_cluster_values else {}),
             })
         claims.sort(key=lambda c: (c["start"], c["end"]))
         for n, c in enumerate(claims, start=1):

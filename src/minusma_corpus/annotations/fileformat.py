@@ -18,11 +18,14 @@ from typing import Callable
 
 from ..fileio import text_sha256, write_atomic
 from .anchor import CONTEXT, span_problem
+from .cluster_values import cluster_problems, member_problems
+from .migrations import MANUAL, migrate_1_0_0_to_2_0_0
 from .schema import Schema, SchemaVersionError, json_schema, load_schema, parse_version
 
 # A migration takes a file of version K to the next version; keys are the versions they read.
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", lambda data: data),  # 1.1.0 adds the status `pass`: files of 1.0.0 read unchanged
+    "1.1.0": ("2.0.0", migrate_1_0_0_to_2_0_0),  # cluster values and scopes (a person fills them in)
 }
 
 
@@ -50,8 +53,11 @@ class AnnotationError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
-def migrate(data: dict, path: str, schema: Schema | None = None) -> dict:
-    """Bring ``data`` to the current schema version, or refuse a version this code cannot read."""
+def migrate(data: dict, path: str, schema: Schema | None = None, explicit: bool = False) -> dict:
+    """Bring ``data`` to the current schema version, or refuse a version this code cannot read.
+
+    Migrations that need a person to finish them (``migrations.MANUAL``) run only when ``explicit``
+    (the ``migrate`` command); reading such a file otherwise names that command."""
     schema = schema or load_schema()
     version = data.get("schema_version")
     current = parse_version(schema.version)
@@ -63,6 +69,10 @@ def migrate(data: dict, path: str, schema: Schema | None = None) -> dict:
                 f"{path}: schema_version {version} is newer than this package's {schema.version}; upgrade minusma-corpus")
         if version not in MIGRATIONS:
             raise SchemaVersionError(f"{path}: unknown schema_version {version} (no migration to {schema.version})")
+        if version in MANUAL and not explicit:
+            raise SchemaVersionError(
+                f"{path}: schema_version {version} predates {schema.version}; run `minusma-corpus migrate {path}`, "
+                "then fill in what it flags (see schema/CHANGELOG.md)")
         version, step = MIGRATIONS[version]
         data = {**step(data), "schema_version": version}
     return data
@@ -226,7 +236,10 @@ def check(data: dict, text: str, kb: list[dict], clusters: list[dict], file: str
             problem(aid, "quantity is required for quantity claims and only for them")
         if c["cluster_id"] is not None and c["cluster_id"] not in cluster_ids:
             problem(aid, f"cluster_id {c['cluster_id']!r} is not in claim_clusters.json")
-        if (c["cluster_id"] is None) != (c["cluster_relation"] is None):
+        elif schema.has_cluster_values:
+            for message in member_problems(c, {k["id"]: k for k in clusters}, schema):
+                problem(aid, message)
+        elif (c["cluster_id"] is None) != (c["cluster_relation"] is None):
             problem(aid, "cluster_id and cluster_relation are set together")
 
     for st in data["stances"]:
@@ -255,4 +268,6 @@ def check_kb(kb: list[dict], clusters: list[dict], file_kb: str, file_clusters: 
     for c in clusters:
         if cids.count(c["id"]) > 1:
             problems.append(Problem(file_clusters, None, c["id"], "duplicate cluster id"))
+        if schema.has_cluster_values:
+            problems.extend(Problem(file_clusters, None, c["id"], m) for m in cluster_problems(c, schema))
     return problems

@@ -6,15 +6,22 @@ Layout of an annotations directory (``annotations/`` in the checkout)::
     claim_clusters.json          cross-document claim clusters: id, property, description
     gold/<doc_id>.json           the gold annotation set of each document
     passes/<name>/<doc_id>.json  independent annotation passes (agreement), kept as produced
+    passes/<name>/entities.json, passes/<name>/claim_clusters.json
+                                 a fully independent pass's own inventory and clusters (optional; its ids
+                                 are its own, see ``read_pass``)
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .fileformat import AnnotationError, Problem, read_annotation_file, read_json_list
+from .fileformat import AnnotationError, Problem, check_kb, read_annotation_file, read_json_list
+from .schema import load_schema
+
+KB_FILE, CLUSTERS_FILE = "entities.json", "claim_clusters.json"  # beside annotation files: not annotation sets
 
 
 @dataclass(frozen=True)
@@ -23,11 +30,11 @@ class AnnotationLayout:
 
     @property
     def kb(self) -> Path:
-        return self.root / "entities.json"
+        return self.root / KB_FILE
 
     @property
     def clusters(self) -> Path:
-        return self.root / "claim_clusters.json"
+        return self.root / CLUSTERS_FILE
 
     @property
     def gold(self) -> Path:
@@ -48,7 +55,9 @@ def annotation_files(path: Path) -> list[Path]:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such annotation file or directory")
-    return sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.glob("*.json") if p.name not in (KB_FILE, CLUSTERS_FILE))
 
 
 def annotator_dirs(path: Path) -> dict[str, Path]:
@@ -76,3 +85,66 @@ def read_sets(paths: Path | Iterable[Path]) -> dict[str, dict]:
                                                "a second annotation set of this document (give one set per document)")])
             out[data["doc_id"]] = data
     return out
+
+
+@dataclass(frozen=True)
+class AnnotationPass:
+    """The annotation sets of one pass, with its own entity inventory and clusters when it has them."""
+
+    source: Path
+    sets: dict[str, dict]
+    kb: list[dict] | None = None  # the pass directory's entities.json, if any
+    clusters: list[dict] | None = None  # the pass directory's claim_clusters.json, if any
+
+
+def _own_list(path: Path) -> list[dict] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = read_json_list(path)
+    except json.JSONDecodeError as e:
+        raise AnnotationError([Problem(str(path), None, None, f"not valid JSON: {e}")]) from None
+    if not isinstance(data, list) or not all(isinstance(x, dict) and "id" in x for x in data):
+        raise AnnotationError([Problem(str(path), None, None, "expected a JSON list of objects with an id")])
+    return data
+
+
+def read_pass(path: Path) -> AnnotationPass:
+    """The annotation sets of a file or directory (``read_sets``); a directory's own ``entities.json`` and
+    ``claim_clusters.json`` are read too, and every entity and cluster id of its sets must be in them."""
+    path = Path(path)
+    sets = read_sets(path)
+    kb = _own_list(path / KB_FILE) if path.is_dir() else None
+    clusters = _own_list(path / CLUSTERS_FILE) if path.is_dir() else None
+    problems = inventory_problems(path, sets, kb, clusters)
+    if problems:
+        raise AnnotationError(problems)
+    return AnnotationPass(path, sets, kb, clusters)
+
+
+def inventory_problems(path: Path, sets: dict[str, dict], kb: list[dict] | None,
+                       clusters: list[dict] | None) -> list[Problem]:
+    """Ids of ``sets`` missing from the pass's own inventory or clusters (not checked when it has none)."""
+    problems = []
+    if kb is not None and clusters is not None:
+        problems += check_kb(kb, clusters, str(path / KB_FILE), str(path / CLUSTERS_FILE))
+    schema = load_schema()
+    parties = {schema.author_holder, schema.unnamed_holder}
+    entity_ids = {e["id"] for e in kb} if kb is not None else None
+    cluster_ids = {c["id"] for c in clusters} if clusters is not None else None
+    for doc_id, data in sets.items():
+        def missing(annotation_id: str, what: str, value: str, known: set[str] | None, file: str) -> None:
+            if known is not None and value is not None and value not in known:
+                problems.append(Problem(str(path), doc_id, annotation_id,
+                                        f"{what} {value!r} is not in the pass's own {file}: add it there"))
+
+        for m in data["mentions"]:
+            missing(m["id"], "entity_id", m["entity_id"], entity_ids, KB_FILE)
+        for c in data["claims"]:
+            if c["claimer"] not in parties:
+                missing(c["id"], "claimer", c["claimer"], entity_ids, KB_FILE)
+            missing(c["id"], "cluster_id", c["cluster_id"], cluster_ids, CLUSTERS_FILE)
+        for st in data["stances"]:
+            if st["holder"] not in parties:
+                missing(st["id"], "holder", st["holder"], entity_ids, KB_FILE)
+    return problems

@@ -28,6 +28,17 @@ class Schema:
     author_holder: str
     unnamed_holder: str
     statuses: tuple[str, ...]
+    # Schema 2.0.0: cluster values and scopes (see schema.yaml)
+    next_version: str | None = None
+    cluster_value_types: dict[str, dict] | None = None
+    value_bounds: dict[str, dict] | None = None
+    scope_fields: dict[str, dict] | None = None
+    relation_rule: dict | None = None
+
+    @property
+    def has_cluster_values(self) -> bool:
+        """True from schema 2.0.0 on: cluster members carry value, scope and justification."""
+        return parse_version(self.version)[0] >= 2
 
     @property
     def linked_labels(self) -> list[str]:
@@ -62,6 +73,11 @@ def load_schema(path: Path | None = None) -> Schema:
         author_holder=data["author_holder"],
         unnamed_holder=data["unnamed_holder"],
         statuses=tuple(data["statuses"]),
+        next_version=data.get("next_version"),
+        cluster_value_types=data.get("cluster_value_types"),
+        value_bounds=data.get("value_bounds"),
+        scope_fields=data.get("scope_fields"),
+        relation_rule=data.get("relation_rule"),
     )
 
 
@@ -144,6 +160,9 @@ def json_schema(schema: Schema | None = None) -> dict:
         },
         "additionalProperties": False,
     }
+    if s.has_cluster_values:
+        claim["required"] += list(cluster_member_fields(s))
+        claim["properties"].update(cluster_member_fields(s))
     stance = {
         "type": "object",
         "required": ["id", "holder", "holder_text", "target", "polarity", "evidence"],
@@ -194,6 +213,57 @@ def json_schema(schema: Schema | None = None) -> dict:
     }
 
 
+def cluster_value_schema(s: Schema) -> dict:
+    """JSON Schema of a member's ``cluster_value``: one shape per value type, told apart by ``type``."""
+    bound = {"enum": list(s.value_bounds or {})}
+    iso = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "ISO 8601 year, month or day"}
+    shapes = []
+    for name, info in (s.cluster_value_types or {}).items():
+        kind = info["value"]
+        if kind == "number":
+            shapes.append({"type": "object", "required": ["type", "number", "unit", "bound"], "additionalProperties": False,
+                           "properties": {"type": {"const": name}, "number": {"type": "number"},
+                                          "unit": {"enum": list(info["units"])}, "bound": bound}})
+        elif kind == "date":
+            point = {"type": "object", "required": ["type", "date", "bound"], "additionalProperties": False,
+                     "properties": {"type": {"const": name}, "date": iso, "bound": bound}}
+            interval = {"type": "object", "required": ["type", "start", "end", "bound"], "additionalProperties": False,
+                        "properties": {"type": {"const": name}, "start": iso, "end": iso, "bound": bound}}
+            shapes += [point, interval]
+        else:
+            shapes.append({"type": "object", "required": ["type", "category"], "additionalProperties": False,
+                           "properties": {"type": {"const": name},
+                                          "category": {"type": "string", "pattern": "^[a-z0-9]+(_[a-z0-9]+)*$",
+                                                       "description": "one of the cluster's declared categories"}}})
+    return {"oneOf": shapes}
+
+
+def cluster_scope_schema(s: Schema) -> dict:
+    """JSON Schema of a scope object (a member's ``cluster_scope``, a cluster's ``reference_scope``)."""
+    slug = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+    kinds = {"entity": slug, "entities": {"type": "array", "items": slug, "minItems": 1, "uniqueItems": True},
+             "date": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}}
+    props = {}
+    for name, info in (s.scope_fields or {}).items():
+        field_schema = {"enum": list(info["values"])} if info["kind"] == "enum" else kinds[info["kind"]]
+        props[name] = {"anyOf": [field_schema, {"type": "null"}], "description": info["description"]}
+    return {"type": "object", "properties": props, "additionalProperties": False}
+
+
+def cluster_member_fields(s: Schema) -> dict[str, dict]:
+    """The claim fields that schema 2.0.0 adds, with their JSON Schemas."""
+    return {
+        "cluster_value": {"anyOf": [cluster_value_schema(s), {"type": "null"}],
+                          "description": "the value of the cluster's property the claim states, normalised"},
+        "cluster_scope": {"anyOf": [cluster_scope_schema(s), {"type": "null"}],
+                          "description": "the member's scope: the fields of the cluster's reference_scope, null = unstated"},
+        "relation_justification": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}],
+                                   "description": "why cluster_relation differs from the derived relation (else null)"},
+        "legacy_relation": {"anyOf": [{"enum": list(s.cluster_relations)}, {"type": "null"}],
+                            "description": "set by the 1.0.0 -> 2.0.0 migration: the old hand label of a member without a value"},
+    }
+
+
 def json_schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
@@ -217,11 +287,33 @@ def label_tables() -> str:
             rows.append(f"| `{name}` | {info['description']} |{cell}")
         return "\n".join([head, sep, *rows])
 
+    cluster_tables = []
+    if s.cluster_value_types:
+        since = s.next_version if not s.has_cluster_values else s.version
+        types = "\n".join(["| value type | definition | units |", "|---|---|---|"] + [
+            f"| `{name}` | {info['description']} | "
+            + (", ".join(f"`{u}` ({d})" for u, d in info["units"].items()) or "—") + " |"
+            for name, info in s.cluster_value_types.items()])
+        fields = "\n".join(["| scope field | kind | definition and values |", "|---|---|---|"] + [
+            f"| `{name}` | {info['kind']} | {info['description']}"
+            + "".join(f"<br>`{v}`: {d}" for v, d in info.get("values", {}).items()) + " |"
+            for name, info in s.scope_fields.items()])
+        rule = s.relation_rule
+        cluster_tables = [
+            f"### Cluster value types (schema {since})\n\n{types}",
+            f"### Value bounds (schema {since})\n\n" + table("bound", s.value_bounds),
+            f"### Scope fields (schema {since})\n\n{fields}",
+            f"### Relation rule (schema {since})\n\nRelative tolerance **{rule['relative_tolerance']:.0%}**"
+            f"{'; round numbers count as approximate' if rule.get('round_numbers_are_approximate') else ''}. "
+            f"{rule['description']}",
+        ]
     return "\n\n".join([
-        f"Schema version **{s.version}** (`schema/schema.yaml`).",
+        f"Schema version **{s.version}** (`schema/schema.yaml`)"
+        + (f"; schema **{s.next_version}** is declared and awaits the migration of the gold." if s.next_version and s.next_version != s.version else "."),
         "### Entity labels\n\n" + table("label", s.entity_labels, "linked / normalised"),
         "### Claim types\n\n" + table("claim type", s.claim_types),
         "### Cluster relations\n\n" + table("relation", s.cluster_relations),
+        *cluster_tables,
         "### Stance targets\n\n" + table("target", s.stance_targets),
         "### Stance polarities\n\n" + table("polarity", s.stance_polarities),
         f"Claimers and stance holders: an entity id of the KB, `{s.author_holder}` (the outlet's own voice) or "

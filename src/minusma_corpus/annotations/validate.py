@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cluster_values import relation_problems
 from .fileformat import AnnotationError, Problem, check, check_kb, read_annotation_file
 from .layout import AnnotationLayout
-from .schema import SchemaVersionError
+from .schema import SchemaVersionError, load_schema
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
     clusters = layout.read_clusters()
     problems = check_kb(kb, clusters, str(layout.kb), str(layout.clusters))
     sets: dict[str, dict] = {}
+    paths: dict[str, Path] = {}
     for path in files:
         try:
             data = read_annotation_file(path)
@@ -33,7 +35,8 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
             problems.extend(e.problems)
             continue
         except SchemaVersionError as e:
-            problems.append(Problem(str(path), None, None, str(e)))
+            message = str(e).removeprefix(f"{path}: ")  # the Problem names the file once
+            problems.append(Problem(str(path), None, None, message))
             continue
         if path.stem != data["doc_id"]:
             problems.append(Problem(str(path), data["doc_id"], None, "file name differs from doc_id"))
@@ -42,4 +45,9 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
             continue
         problems.extend(check(data, texts[data["doc_id"]], kb, clusters, str(path)))
         sets[data["doc_id"]] = data
+        paths[data["doc_id"]] = path
+    schema = load_schema()
+    if schema.has_cluster_values:  # relations are derived across all the files given
+        problems.extend(Problem(str(paths[doc_id]), doc_id, claim_id, message)
+                        for doc_id, claim_id, message in relation_problems(sets, clusters, schema))
     return Validation(problems, sets, kb, clusters)

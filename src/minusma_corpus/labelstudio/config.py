@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from ..annotations.schema import Schema, load_schema
-from .spec import CLAIM, CLAIM_FIELDS, EVIDENCE, FORMAT, LABEL_CONTROLS, MENTION, MENTION_FIELDS, RELATIONS, STANCE_FIELDS, TEXT, YES_NO
+from .spec import CLAIM, EVIDENCE, FORMAT, LABEL_CONTROLS, MENTION, MENTION_FIELDS, RELATIONS, STANCE_FIELDS, TEXT, YES_NO, claim_fields
 
 
 def schema_choices(schema: Schema) -> dict[str, list[str]]:
@@ -34,6 +34,9 @@ _PLACEHOLDERS = {
     "quantity_unit": "quantity claims: unit",
     "quantity_property": "quantity claims: the property measured",
     "cluster_id": "cluster id of annotations/claim_clusters.json",
+    "cluster_value": 'member value, JSON: {"type": "count", "number": 15000, "unit": "persons", "bound": "approximate"}',
+    "cluster_scope": 'member scope, JSON: the fields of the cluster\'s reference_scope, e.g. {"population": "troops"}',
+    "relation_justification": "only when cluster_relation differs from the derived relation: why",
     "holder": "holder: entity id, AUTHOR or UNNAMED",
     "holder_text": "who the text says an UNNAMED holder is",
 }
@@ -77,7 +80,7 @@ def label_config(schema: Schema | None = None, *, adjudication: bool = False) ->
         out.append('  </View>')
 
     fields(MENTION, MENTION_FIELDS, "")
-    fields(CLAIM, CLAIM_FIELDS, "")
+    fields(CLAIM, claim_fields(s.has_cluster_values), "")
     fields(EVIDENCE, STANCE_FIELDS, "")
     out.append('  <Header value="Document stance toward the termination of MINUSMA" size="5"/>')
     out.append(f'  <Choices name="document_stance" toName="{TEXT}" choice="single-radio" showInline="true">')

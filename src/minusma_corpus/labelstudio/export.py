@@ -11,7 +11,7 @@ from ..annotations.anchor import span_problem, spans_of
 from ..annotations.schema import Schema, load_schema
 from ..fileio import text_sha256
 from ..pipeline.process import Document
-from .spec import CLAIM, CLAIM_FIELDS, CUE, EVIDENCE, FORMAT, LABEL_CONTROLS, MENTION, MENTION_FIELDS, STANCE_FIELDS, TEXT, LabelStudioError, LSProblem
+from .spec import CLAIM, CUE, EVIDENCE, FORMAT, LABEL_CONTROLS, MENTION, MENTION_FIELDS, STANCE_FIELDS, TEXT, LabelStudioError, LSProblem, claim_fields
 
 
 def content_sha256(data: dict) -> str:
@@ -27,6 +27,8 @@ def _span_value(span: dict, text: str) -> dict:
 def _dump_field(how: str, value: Any) -> dict:
     if how.startswith("choices:"):
         return {"choices": [value if isinstance(value, str) else ("yes" if value else "no")]}
+    if how == "json":
+        return {"text": [json.dumps(value, ensure_ascii=False)]}
     return {"text": [json.dumps(value) if how == "number" else value]}
 
 
@@ -75,7 +77,9 @@ def to_result(data: dict, text: str) -> list[dict]:
             values.update({"quantity_number": q["number"], "quantity_unit": q["unit"],
                            "quantity_approximate": q["approximate"], "quantity_property": q["property"]})
         values.update({"cluster_id": c["cluster_id"], "cluster_relation": c["cluster_relation"]})
-        result += _fields(c["id"], CLAIM_FIELDS, values, c, text)
+        member = claim_fields(True)
+        values.update({k: c[k] for k in member if k not in values and k in c})  # schema 2.0.0 member fields
+        result += _fields(c["id"], member, values, c, text)
         if c["cue"] is not None:
             cue_id = f"{c['id']}.cue"
             result.append(_region(cue_id, CUE, LABEL_CONTROLS[CUE], c["cue"], text))

@@ -21,7 +21,7 @@ from ..progress import progress
 from ..safepath import UnsafePathError, file_name, inside
 from .config import schema_choices
 from .export import content_sha256
-from .spec import (ALL_FIELDS, CLAIM, CLAIM_FIELDS, CUE, DOCUMENT_TARGET, EVIDENCE, FIELD_KIND, FORMAT, LABEL_CONTROLS,
+from .spec import (ALL_FIELDS, CLAIM, CLAIM_FIELDS, CLUSTER_MEMBER_FIELDS, CUE, DOCUMENT_TARGET, EVIDENCE, FIELD_KIND, FORMAT, LABEL_CONTROLS,
                    MENTION, MENTION_FIELDS, OUR_ID, TEXT, YES_NO, LabelStudioError, LSProblem)
 
 
@@ -114,6 +114,15 @@ def _parse_field(name: str, how: str, value: dict, where: _Where, rid: str, allo
         return where(rid, f"{name}: expected one text, got {got!r}")
     if not got:
         return None
+    if how == "json":
+        try:
+            obj = json.loads(got[0])
+        except ValueError as e:
+            return where(rid, f"{name}: {got[0][:60]!r} is not JSON ({e.msg}); write a JSON object, e.g. "
+                              '{"type": "count", "number": 15000, "unit": "persons", "bound": "exact"}')
+        if not isinstance(obj, dict):
+            return where(rid, f"{name}: {got[0][:60]!r} is not a JSON object")
+        return obj
     if how == "number":
         try:
             number = json.loads(got[0])
@@ -183,6 +192,8 @@ def _read_regions(result: list, text: str, where: _Where, s: Schema) -> _Result:
             _read_document_stance(parts, rid, value, where, s)
         elif control in labels_of:
             _read_region(parts, item, rid, control, value, labels_of[control], text, where, s)
+        elif control in CLUSTER_MEMBER_FIELDS and not s.has_cluster_values:
+            where(rid, f"{control} is a field of schema 2.0.0 (cluster values); this package has schema {s.version}")
         elif control in ALL_FIELDS:
             parts.attributes.append((rid, control, value))
         else:
@@ -379,7 +390,8 @@ def _claim(r: _Region, new_id: str, links: _Links, where: _Where, s: Schema) -> 
     return {"id": new_id, **r.span, "claimer": claimer, "claimer_text": f.get("claimer_text"),
             "cue": dict(cue) if cue else None, "claim_type": f.get("claim_type"),
             "checkworthy": f.get("checkworthy"), "quantity": quantity,
-            "cluster_id": f.get("cluster_id"), "cluster_relation": f.get("cluster_relation")}
+            "cluster_id": f.get("cluster_id"), "cluster_relation": f.get("cluster_relation"),
+            **({k: f.get(k) for k in CLUSTER_MEMBER_FIELDS} if s.has_cluster_values else {})}
 
 
 def _stance(r: _Region, new_id: str, links: _Links, regions: dict[str, _Region], where: _Where) -> dict:

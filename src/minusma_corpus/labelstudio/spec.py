@@ -24,6 +24,12 @@ outside the Basic Multilingual Plane, combining accents and ``\\r\\n``). A regio
   ``claimer_text``, ``cluster_id`` (TextAreas), ``cluster_relation`` (Choices), and the quantity as
   ``quantity_number`` (JSON), ``quantity_unit``, ``quantity_property`` (TextAreas) and
   ``quantity_approximate`` (Choices); ``quantity`` is ``null`` exactly when no ``quantity_*`` field is there.
+  From schema 2.0.0 on, a claim also has the member fields of its cluster: ``cluster_value`` and
+  ``cluster_scope`` (TextAreas holding the JSON object of the file, e.g.
+  ``{"type": "count", "number": 15000, "unit": "persons", "bound": "approximate"}``; key order is kept),
+  ``relation_justification`` (TextArea) and ``legacy_relation`` (Choices; set only by the 1.0.0 -> 2.0.0
+  migration). Absent = ``null``, as for every field. These fields are in the labeling config exactly when the
+  schema has cluster values (``claim_fields``); the import refuses them under an older schema.
   A ``claimer`` relation links the claim to a mention of its claimer (the export picks the mention of that
   entity nearest to the claim, when the document has one); on import the relation alone is enough (the
   claimer is the mention's ``entity_id``), and a relation that contradicts the ``claimer`` field is an error.
@@ -78,11 +84,25 @@ CLAIM_FIELDS = {"claim_type": "choices:claim_types", "checkworthy": "choices:yes
                 "claimer_text": "text", "quantity_number": "number", "quantity_unit": "text",
                 "quantity_approximate": "choices:yes_no", "quantity_property": "text", "cluster_id": "text",
                 "cluster_relation": "choices:cluster_relations"}
+# Schema 2.0.0: the fields of a cluster member ("json": a TextArea holding a JSON object).
+CLUSTER_MEMBER_FIELDS = {"cluster_value": "json", "cluster_scope": "json", "relation_justification": "text",
+                         "legacy_relation": "choices:cluster_relations"}
 STANCE_FIELDS = {"holder": "text", "holder_text": "text", "stance_target": "choices:stance_targets",
                  "polarity": "choices:stance_polarities"}
 FIELD_KIND = {**{k: MENTION for k in MENTION_FIELDS}, **{k: CLAIM for k in CLAIM_FIELDS},
-              **{k: EVIDENCE for k in STANCE_FIELDS}}
-ALL_FIELDS = {**MENTION_FIELDS, **CLAIM_FIELDS, **STANCE_FIELDS}
+              **{k: CLAIM for k in CLUSTER_MEMBER_FIELDS}, **{k: EVIDENCE for k in STANCE_FIELDS}}
+# every per-region field the import knows (of any schema version); ``all_fields`` gives one schema's
+ALL_FIELDS = {**MENTION_FIELDS, **CLAIM_FIELDS, **CLUSTER_MEMBER_FIELDS, **STANCE_FIELDS}
+
+
+def claim_fields(has_cluster_values: bool) -> dict[str, str]:
+    """The per-region fields of a claim under a schema with (2.0.0) or without cluster values."""
+    return {**CLAIM_FIELDS, **CLUSTER_MEMBER_FIELDS} if has_cluster_values else dict(CLAIM_FIELDS)
+
+
+def all_fields(has_cluster_values: bool) -> dict[str, str]:
+    """The per-region fields of the labeling config of a schema with or without cluster values."""
+    return {**MENTION_FIELDS, **claim_fields(has_cluster_values), **STANCE_FIELDS}
 
 OUR_ID = {MENTION: re.compile(r"^m(\d+)$"), CLAIM: re.compile(r"^c(\d+)$"),
            EVIDENCE: re.compile(r"^s(\d+)(?:\.evidence\[0\])?$")}

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ..version import __version__
+from ..annotations.cluster_values import derived_relations
 from ..annotations.schema import load_schema
 from ..pipeline.process import ProcessedDocument
+from .release_clusters import claim_fields, claim_row, cluster_fields, cluster_row, member_fields, member_row
 from .text_tables import SPAN
+
 _TEXT_SPAN = pa.struct([*SPAN, ("text", pa.string())])
 _PROVENANCE = pa.struct([("annotator", pa.string()), ("status", pa.string()), ("schema_version", pa.string()),
                          ("dataset_version", pa.string()), ("created", pa.string())])
@@ -35,14 +38,16 @@ CLAIMS = pa.schema([
     ("checkworthy", pa.bool_()),
     ("quantity", pa.struct([("number", pa.float64()), ("unit", pa.string()), ("approximate", pa.bool_()),
                             ("property", pa.string())])),
-    ("cluster_id", pa.string()), ("cluster_relation", pa.string()), ("provenance", _PROVENANCE),
+    ("cluster_id", pa.string()), ("cluster_relation", pa.string()), *claim_fields(load_schema()),
+    ("provenance", _PROVENANCE),
 ])
 CLAIM_CLUSTERS = pa.schema([
     ("cluster_id", pa.string()), ("property", pa.string()), ("description", pa.string()),
+    *cluster_fields(load_schema()),
     ("members", pa.list_(pa.struct([
         ("doc_id", pa.string()), ("claim_id", pa.string()), ("outlet", pa.string()), ("text", pa.string()),
         ("claimer", pa.string()), ("number", pa.float64()), ("unit", pa.string()), ("approximate", pa.bool_()),
-        ("relation", pa.string())]))),
+        ("relation", pa.string()), *member_fields(load_schema())]))),
     ("outlets", pa.int32()), ("has_conflict", pa.bool_()),
 ])
 STANCES = pa.schema([
@@ -129,6 +134,8 @@ def _span(span: dict | None) -> dict | None:
 
 
 def claims_table(c: AnnotatedCorpus) -> pa.Table:
+    schema = load_schema()
+    derived = derived_relations(c.gold, c.clusters, schema)
     rows = []
     for d in c.docs:
         a = c.gold.get(d.row.doc_id)
@@ -137,12 +144,15 @@ def claims_table(c: AnnotatedCorpus) -> pa.Table:
                          "text": cl["exact"], "claimer": cl["claimer"], "claimer_text": cl["claimer_text"],
                          "cue": _span(cl["cue"]), "claim_type": cl["claim_type"], "checkworthy": cl["checkworthy"],
                          "quantity": cl["quantity"], "cluster_id": cl["cluster_id"],
-                         "cluster_relation": cl["cluster_relation"], "provenance": _provenance(a)})
+                         "cluster_relation": cl["cluster_relation"],
+                         **claim_row(cl, derived.get((d.row.doc_id, cl["id"])), schema), "provenance": _provenance(a)})
     return pa.Table.from_pylist(rows, schema=CLAIMS)
 
 
 def claim_clusters_table(c: AnnotatedCorpus) -> pa.Table:
     outlet = {d.row.doc_id: d.row.outlet for d in c.docs}
+    schema = load_schema()
+    derived = derived_relations(c.gold, c.clusters, schema)
     rows = []
     for cluster in c.clusters:
         members = []
@@ -154,9 +164,10 @@ def claim_clusters_table(c: AnnotatedCorpus) -> pa.Table:
                     members.append({"doc_id": d.row.doc_id, "claim_id": cl["id"], "outlet": outlet[d.row.doc_id],
                                     "text": cl["exact"], "claimer": cl["claimer"], "number": q.get("number"),
                                     "unit": q.get("unit"), "approximate": q.get("approximate"),
-                                    "relation": cl["cluster_relation"]})
+                                    "relation": cl["cluster_relation"],
+                                    **member_row(cl, derived.get((d.row.doc_id, cl["id"])), schema)})
         rows.append({"cluster_id": cluster["id"], "property": cluster["property"],
-                     "description": cluster["description"], "members": members,
+                     "description": cluster["description"], **cluster_row(cluster, schema), "members": members,
                      "outlets": len({m["doc_id"] for m in members}),
                      "has_conflict": any(m["relation"] == "conflicting" for m in members)})
     return pa.Table.from_pylist(rows, schema=CLAIM_CLUSTERS)

@@ -68,11 +68,15 @@ def stats_markdown(release: Path) -> str:
         ["claims in clusters", sum(relations.values())],
         *[[f"claims {k}", relations[k]] for k in schema.cluster_relations],
     ])]
-    conflicts = [c for c in clusters if c["has_conflict"]]
+    conflicts = [(c, m) for c in clusters for m in c["members"] if m["relation"] == "conflicting"]
     if conflicts:
-        out += ["### Conflicting claims across outlets", _table(["cluster", "outlet", "claim", "relation"], [
-            [c["cluster_id"], m["outlet"] or "—", m["text"].replace("|", "\\|"), m["relation"]]
-            for c in conflicts for m in c["members"]])]
+        def against(c: dict, m: dict) -> str:
+            by_key = {f"{o['doc_id']}/{o['claim_id']}": o for o in c["members"]}
+            return "; ".join(f"{by_key[k]['outlet'] or '—'}: {by_key[k]['value_text']}"
+                             for k in m.get("conflicts_with") or []) or "— (not derived: schema 1.0.0)"
+        out += ["### Conflicting claims across outlets", _table(["cluster", "outlet", "claim", "value", "conflicts with"], [
+            [c["cluster_id"], m["outlet"] or "—", m["text"].replace("|", "\\|"), m.get("value_text") or "—",
+             against(c, m).replace("|", "\\|")] for c, m in conflicts])]
     spans = [r for r in t["stances"] if r["scope"] == "span"]
     grid = Counter((r["target"], r["polarity"]) for r in spans)
     out += ["### Stances per target and polarity", _table(["target", *schema.stance_polarities, "total"], [
