@@ -268,7 +268,8 @@ def test_release_shows_values_scopes_and_derived_relations_of_2_0_0_gold(v2, tmp
                          cluster_relation=relation, legacy_relation=None)
                 seen.add(key)
             elif c["cluster_id"]:  # this test keeps one cluster only
-                c.update(cluster_id=None, cluster_relation=None, legacy_relation=None)
+                c.update(cluster_id=None, cluster_relation=None, legacy_relation=None, cluster_value=None,
+                         cluster_scope=None, relation_justification=None)
         write_annotation_file(path, data)
     assert seen == set(MISSION_SIZE)
 
