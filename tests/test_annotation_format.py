@@ -24,7 +24,8 @@ KB = [
      "description": "Foreign minister."},
     {"id": "united-nations", "label": "ORG", "name": "United Nations", "aliases": ["U.N."], "description": "UN."},
 ]
-CLUSTERS = [{"id": "peacekeeper-deaths", "property": "number of MINUSMA peacekeepers killed", "description": "Toll."}]
+CLUSTERS = [{"id": "peacekeeper-deaths", "property": "number of MINUSMA peacekeepers killed", "description": "Toll.",
+             "value_type": "count", "unit": "persons", "reference_scope": {"subject": "minusma", "cause": "all_causes"}}]
 DRAFT = {
     "doc_id": "synthetic-doc",
     "document_stance": {"target": "minusma_termination", "polarity": "NONE"},
@@ -44,7 +45,9 @@ DRAFT = {
          "claim_type": "quantity", "checkworthy": True,
          "quantity": {"number": 170, "unit": "peacekeepers", "approximate": True,
                       "property": "number of MINUSMA peacekeepers killed"},
-         "cluster_id": "peacekeeper-deaths", "cluster_relation": "consistent"},
+         "cluster_id": "peacekeeper-deaths", "cluster_relation": "consistent",
+         "cluster_value": {"type": "count", "number": 170, "unit": "persons", "bound": "approximate"},
+         "cluster_scope": {"subject": None, "cause": None}},
         {"text": "the mission had failed", "claimer": "abdoulaye-diop", "cue": {"text": "said", "context": "Diop said"},
          "claim_type": "evaluation", "checkworthy": False},
     ],

@@ -134,6 +134,19 @@ def test_datacard_agreement_is_what_the_command_prints():
     assert _block("AGREEMENT") == agreement(*sets).report()
 
 
+def test_datacard_independent_agreement_is_what_the_command_prints():
+    """The fully independent double annotation of all five articles (pass A vs blind pass B, each with
+    its own inventory and clusters), as `minusma-corpus agreement` prints it."""
+    from minusma_corpus.annotations.agreement import agreement
+    from minusma_corpus.annotations.layout import read_pass
+
+    pass_a, pass_b = (read_pass(ANNOTATIONS / "passes" / "independent" / p) for p in ("a", "b"))
+    assert pass_a.kb is not None and pass_b.kb is not None  # each pass brings its own inventory
+    assert len(pass_a.sets) == len(pass_b.sets) == 5
+    assert all(s["provenance"]["status"] == "pass" for s in pass_b.sets.values())
+    assert _block("AGREEMENT-INDEPENDENT") == agreement(pass_a.sets, pass_b.sets, align_entities=True).report()
+
+
 def test_datacard_preannotation_figures_are_what_the_command_prints(processed):
     from minusma_corpus.annotations.preannotate import evaluate_leave_one_out, evaluation_table
 

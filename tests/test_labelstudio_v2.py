@@ -80,7 +80,7 @@ def test_round_trip_of_a_migrated_file_keeps_the_legacy_relation(v2, documents, 
     through Label Studio, so that the values can be filled in there."""
     path = sorted((ANNOTATIONS / "gold").glob("*.json"))[0]
     data = json.loads(path.read_text())
-    if data["schema_version"] == "1.0.0":
+    if data["schema_version"] != "2.0.0":
         data = migrate(data, str(path), explicit=True)
     legacy = [c["legacy_relation"] for c in data["claims"] if c.get("legacy_relation")]
     [got] = ls.import_tasks([_task(documents, data, "annotations")], texts).sets
