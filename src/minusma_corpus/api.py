@@ -61,10 +61,33 @@ def _parquet(config: str) -> Path:
 
 
 def load(config: str = "documents") -> pandas.DataFrame:
-    """One config of the release as a pandas DataFrame (nested columns as Python lists and dicts)."""
+    """One config of the release as a pandas DataFrame, with one rule for types and missing values:
+
+    * integer, float and boolean columns without missing values are NumPy columns (``int32``, ``float64``,
+      ``bool``);
+    * every other column has ``object`` dtype and holds plain Python values: ``str``, ``int``, ``float``,
+      ``bool``, nested columns as Python ``list`` and ``dict`` (never NumPy arrays), and ``None`` for a
+      missing value, at top level and inside nested columns alike (never ``NaN``).
+
+    So ``df["authors"][0]`` is a ``list`` and ``df["outlet"].isna()`` finds the unnamed outlet."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(_parquet(config)).to_pandas(types_mapper=None)
+    return to_pandas(pq.read_table(_parquet(config)))
+
+
+def to_pandas(table) -> pandas.DataFrame:
+    """An Arrow table as a DataFrame, typed as :func:`load` documents."""
+    import pandas as pd
+    import pyarrow as pa
+
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        kind = column.type
+        if (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)) and not column.null_count:
+            columns[name] = column.to_numpy()
+        else:
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+    return pd.DataFrame(columns, columns=table.column_names)
 
 
 def load_dataset(config: str = "documents") -> datasets.Dataset:
