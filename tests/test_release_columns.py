@@ -149,3 +149,28 @@ def test_load_missing_outlet_is_none():
     assert None in list(df["outlet"]) and df["outlet"].isna().sum() == 1
     assert isinstance(df["authors"][0], list) and isinstance(df["blocks"][0][0], dict)
     assert df["fold"].dtype == "int32"
+
+
+_PARTIAL_READ = """
+import itertools, sys
+import minusma_corpus
+ds = minusma_corpus.load_dataset(sys.argv[1], streaming=True)
+rows = list(itertools.islice(ds, 2))
+assert len(rows) == 2 and set(rows[0]) == set(ds.features), rows
+print("ok")
+"""
+
+
+def test_load_dataset_streaming_survives_partial_reads_20_times():
+    """A partial read of `load_dataset(..., streaming=True)`, then exit: 20 processes in a row, none aborts."""
+    import datasets
+    import os
+    import subprocess
+    import sys
+
+    assert isinstance(minusma_corpus.load_dataset("ner", streaming=True), datasets.IterableDataset)
+    for i in range(20):
+        config = CONFIG_NAMES[i % len(CONFIG_NAMES)]
+        run = subprocess.run([sys.executable, "-c", _PARTIAL_READ, config], capture_output=True, text=True,
+                             env=os.environ.copy(), timeout=300)
+        assert run.returncode == 0 and run.stdout.strip() == "ok", (i, config, run.returncode, run.stderr[-2000:])

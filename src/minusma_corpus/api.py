@@ -90,10 +90,20 @@ def to_pandas(table) -> pandas.DataFrame:
     return pd.DataFrame(columns, columns=table.column_names)
 
 
-def load_dataset(config: str = "documents") -> datasets.Dataset:
-    """One config of the release as a ``datasets.Dataset``, loaded through the release's dataset card."""
+def load_dataset(config: str = "documents", streaming: bool = False) -> datasets.Dataset | datasets.IterableDataset:
+    """One config of the release as a ``datasets.Dataset``, loaded through the release's dataset card.
+
+    Label columns are ``ClassLabel`` features: ``datasets`` returns their integer ids, and
+    ``ds.features["ner_tags"].feature.int2str(i)`` (``ds.features["label"].int2str(i)``) their names.
+
+    With ``streaming=True``, an ``IterableDataset`` with the same rows and features, iterated from the local
+    Arrow copy of the release (which is small), not from ``datasets``' streaming Parquet reader: a partial read
+    of that reader (``itertools.islice(ds, 2)``) can abort the interpreter at exit ("terminate called without
+    an active exception"; datasets 5.2 with pyarrow 25 and 26, upstream). When you stream the release from
+    the Hub yourself, read each iterator to the end (or let the program go on long enough for it to finish)."""
     import datasets
 
     _parquet(config)  # validates the name and checks the file
     _verified(release_dir(), "README.md")  # the card, which declares the configs and features
-    return datasets.load_dataset(str(release_dir()), config, split="train")
+    ds = datasets.load_dataset(str(release_dir()), config, split="train")
+    return ds.to_iterable_dataset() if streaming else ds
