@@ -174,3 +174,24 @@ def test_load_dataset_streaming_survives_partial_reads_20_times():
         run = subprocess.run([sys.executable, "-c", _PARTIAL_READ, config], capture_output=True, text=True,
                              env=os.environ.copy(), timeout=300)
         assert run.returncode == 0 and run.stdout.strip() == "ok", (i, config, run.returncode, run.stderr[-2000:])
+
+
+_PIECES = st.sampled_from(list("aZé1 -–.’'\n\t,$") + ["U.N.", "Mr.", "15-0", "al-Qaeda", "COVID-19"]) | st.characters()
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_tokens_and_their_whitespace_rebuild_any_text(text):
+    import re
+
+    from minusma_corpus import tokenize
+    from minusma_corpus.pipeline.records import Token
+    from minusma_corpus.pipeline.segment import trailing_whitespace
+
+    tokens = [Token(s, e, 0) for s, e in tokenize(text)]
+    whitespace = trailing_whitespace(text, tokens)
+    assert all(w.strip() == "" for w in whitespace)  # every non-space character is in a token
+    if tokens:
+        assert "".join(text[t.start:t.end] + w for t, w in zip(tokens, whitespace)) == text[tokens[0].start:]
+        assert text[:tokens[0].start].strip() == ""
+    for t in tokens:  # a hyphen before a letter is never inside a token: names in compounds are whole tokens
+        assert not re.search(r"-(?=[^\W\d_])", text[t.start:t.end]), text[t.start:t.end]
