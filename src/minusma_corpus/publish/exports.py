@@ -151,8 +151,12 @@ def spacy_doc(doc: ExportDocument, vocab):
 
 
 def spacy_docbin(doc: ExportDocument) -> bytes:
-    import spacy
-    from spacy.tokens import DocBin
+    try:
+        import spacy
+        from spacy.tokens import DocBin
+    except ImportError:
+        raise ExportError("--format spacy needs spaCy, which is not installed: `pip install spacy` (or install this "
+                          "package with its `spacy` extra: `pip install '.[spacy]'`)") from None
 
     db = DocBin(store_user_data=True)
     db.add(spacy_doc(doc, spacy.blank("en").vocab))
