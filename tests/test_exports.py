@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from minusma_corpus.publish.exports import ExportError, export_documents, export_files, write_export
 from minusma_corpus.publish.folds import folds
@@ -237,3 +238,49 @@ def test_a_mention_that_is_not_whole_tokens_stops_the_export(docs):
 
     with pytest.raises(ExportError, match=f"{doc.doc_id}: mention m999 .*token boundaries"):
         export_files("conll2003", [replace(doc, annotation=bad)])
+
+
+# --------------------------------------------------------------------------------------------
+# Any document: the IOB tags and the brat spans give back exactly the mentions
+# --------------------------------------------------------------------------------------------
+
+
+_WORDS = st.lists(st.sampled_from(["Mali", "U.N.", "Tuareg-led", "troops", ",", "15-0", "said", "Bamako’s", "\n\n"]),
+                  min_size=1, max_size=30)
+
+
+@st.composite
+def _documents(draw):
+    from minusma_corpus.pipeline.segment import segment
+    from minusma_corpus.publish.exports import ExportDocument, Token
+
+    text = " ".join(draw(_WORDS)).strip() or "Mali"
+    sentences, tokens = segment(text)
+    labels = ["GPE", "ORG", "NORP"]
+    mentions, i = [], 0
+    while i < len(tokens):  # non-overlapping runs of whole tokens within a sentence
+        length = draw(st.integers(0, 3))
+        run = tokens[i:i + length]
+        if run and len({t.sentence for t in run}) == 1 and draw(st.booleans()):
+            start, end = run[0].start, run[-1].end
+            mentions.append({"id": f"m{len(mentions):03}", "start": start, "end": end, "exact": text[start:end],
+                             "label": draw(st.sampled_from(labels)), "entity_id": None, "normalized": None})
+        i += max(length, 1)
+    annotation = {"mentions": mentions, "claims": [], "stances": [], "document_stance": None}
+    return ExportDocument("doc", 0, text, tuple((s.start, s.end) for s in sentences),
+                          tuple(Token(t.start, t.end, t.sentence) for t in tokens), annotation)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_documents())
+def test_iob_and_brat_give_back_every_mention(doc):
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    from minusma_corpus.publish.exports import brat_ann, iob_tags
+
+    expected = sorted((m["start"], m["end"], m["label"]) for m in doc.annotation["mentions"])
+    tags = iob_tags(doc)
+    assert sum(t.startswith("B-") for t in tags) == len(expected)
+    assert sorted((doc.tokens[s].start, doc.tokens[e].end, label) for label, s, e in get_entities(tags)) == expected
+    ann = read_ann(brat_ann(doc, "AUTHOR", "UNNAMED"))
+    assert sorted((f[0][0], f[-1][1], label) for label, f, _c in ann["T"].values()) == expected
