@@ -50,7 +50,7 @@ def test_api_load_and_load_dataset():
     import minusma_corpus
 
     df = minusma_corpus.load("tokens")
-    assert list(df.columns) == ["doc_id", "sentence_id", "token_id", "start", "end", "text"]
+    assert list(df.columns) == ["doc_id", "fold", "sentence_id", "token_id", "start", "end", "text", "whitespace"]
     ds = minusma_corpus.load_dataset("sentences")
     assert ds.num_rows == len(minusma_corpus.load("sentences"))
     with pytest.raises(ValueError, match="unknown config 'nonsense'"):

@@ -103,7 +103,9 @@ def test_paragraph_spans():
 @pytest.mark.parametrize("text, expected", [
     ("It cost $1.2 billion.", ["It", "cost", "$", "1.2", "billion", "."]),
     ("Mali’s U.N. vote was 15-0 on Dec. 31.", ["Mali", "’s", "U.N.", "vote", "was", "15-0", "on", "Dec.", "31", "."]),
-    ("Cote d’Ivoire and al Qaeda-linked groups", ["Cote", "d’Ivoire", "and", "al", "Qaeda-linked", "groups"]),
+    ("Cote d’Ivoire and al Qaeda-linked groups", ["Cote", "d’Ivoire", "and", "al", "Qaeda", "-", "linked", "groups"]),
+    ("Tuareg-led Malian-French anti-West 21-year-old COVID-19", ["Tuareg", "-", "led", "Malian", "-", "French", "anti",
+                                                                   "-", "West", "21", "-", "year", "-", "old", "COVID-19"]),
     ("“1,100 troops,” he said…", ["“", "1,100", "troops", ",", "”", "he", "said", "…"]),
 ])
 def test_tokens(text, expected):

@@ -5,8 +5,8 @@ Public API::
     clean(raw) -> CleanDocument            # raw article text -> cleaned text, blocks, metadata
     split_sentences(text) -> [(start, end)]
     tokenize(text) -> [(start, end)]
-    load(config) -> pandas.DataFrame       # the packaged release, offline
-    load_dataset(config) -> datasets.Dataset
+    load(config) -> pandas.DataFrame       # the packaged release, offline (None for missing, lists for nested)
+    load_dataset(config, streaming=False) -> datasets.Dataset (IterableDataset when streaming)
     release_dir() -> pathlib.Path          # where the packaged release lives
 """
 

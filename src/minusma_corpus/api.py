@@ -71,20 +71,56 @@ def _directory(release: str | Path | None) -> Path:
 
 
 def load(config: str = "documents", release: str | Path | None = None) -> pandas.DataFrame:
-    """One config of the release as a pandas DataFrame (nested columns as Python lists and dicts).
-    ``release``: a release directory to read instead of the installed one (e.g. ``"corpus/release"``
-    after adding an article and rebuilding, without reinstalling)."""
+    """One config of the release as a pandas DataFrame, with one rule for types and missing values:
+
+    * integer, float and boolean columns without missing values are NumPy columns (``int32``, ``float64``,
+      ``bool``);
+    * every other column has ``object`` dtype and holds plain Python values: ``str``, ``int``, ``float``,
+      ``bool``, nested columns as Python ``list`` and ``dict`` (never NumPy arrays), and ``None`` for a
+      missing value, at top level and inside nested columns alike (never ``NaN``).
+
+    So ``df["authors"][0]`` is a ``list`` and ``df["outlet"].isna()`` finds the unnamed outlet.
+
+    ``release``: a release directory to read instead of the installed one (e.g. ``"corpus/release"`` after
+    adding an article and rebuilding, without reinstalling)."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(_parquet(config, release)).to_pandas(types_mapper=None)
+    return to_pandas(pq.read_table(_parquet(config, release)))
 
 
-def load_dataset(config: str = "documents", release: str | Path | None = None) -> datasets.Dataset:
-    """One config of the release as a ``datasets.Dataset``, loaded through the release's dataset card
-    (``release``: as for ``load``)."""
+def to_pandas(table) -> pandas.DataFrame:
+    """An Arrow table as a DataFrame, typed as :func:`load` documents."""
+    import pandas as pd
+    import pyarrow as pa
+
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        kind = column.type
+        if (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)) and not column.null_count:
+            columns[name] = column.to_numpy()
+        else:
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+    return pd.DataFrame(columns, columns=table.column_names)
+
+
+def load_dataset(config: str = "documents", release: str | Path | None = None,
+                 streaming: bool = False) -> datasets.Dataset | datasets.IterableDataset:
+    """One config of the release as a ``datasets.Dataset``, loaded through the release's dataset card.
+
+    Label columns are ``ClassLabel`` features: ``datasets`` returns their integer ids, and
+    ``ds.features["ner_tags"].feature.int2str(i)`` (``ds.features["label"].int2str(i)``) their names.
+
+    With ``streaming=True``, an ``IterableDataset`` with the same rows and features, iterated from the local
+    Arrow copy of the release (which is small), not from ``datasets``' streaming Parquet reader: a partial read
+    of that reader (``itertools.islice(ds, 2)``) can abort the interpreter at exit ("terminate called without
+    an active exception"; datasets 5.2 with pyarrow 25 and 26, upstream). When you stream the release from
+    the Hub yourself, read each iterator to the end (or let the program go on long enough for it to finish).
+
+    ``release``: as for :func:`load`."""
     import datasets
 
     _parquet(config, release)  # validates the name and checks the file
     directory = _directory(release)
     _verified(directory, "README.md")  # the card, which declares the configs and features
-    return datasets.load_dataset(str(directory), config, split="train")
+    ds = datasets.load_dataset(str(directory), config, split="train")
+    return ds.to_iterable_dataset() if streaming else ds

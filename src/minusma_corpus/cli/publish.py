@@ -1,4 +1,4 @@
-"""`minusma-corpus build`, `stats` and `verify`: the release."""
+"""`minusma-corpus build`, `stats`, `verify` and `export`: the release and its exports."""
 
 from __future__ import annotations
 
@@ -61,6 +61,32 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from ..annotations.layout import AnnotationLayout
+    from ..annotations.validate import validate_files
+    from ..pipeline.process import process, texts
+    from ..publish.exports import export_documents, export_files, write_export
+    from ..publish.folds import folds
+
+    docs = process(args.raw, args.manifest)
+    layout = AnnotationLayout(args.annotations)
+    valid = validate_files(layout.gold_files(), texts(docs), layout)
+    if valid.problems:
+        for problem in valid.problems:
+            print(f"minusma-corpus: {problem}", file=sys.stderr)
+        print("minusma-corpus: invalid annotations, nothing exported (fix them; `minusma-corpus validate` checks)",
+              file=sys.stderr)
+        return 1
+    chosen = export_documents(docs, valid.sets, folds([d.doc_id for d in docs]))
+    written = write_export(args.format, export_files(args.format, chosen), args.out)
+    unannotated = [d.doc_id for d in docs if d.doc_id not in valid.sets]
+    if unannotated:
+        print(f"minusma-corpus: not exported (no annotation file in {layout.gold}): {', '.join(unannotated)}",
+              file=sys.stderr)
+    print(f"wrote {len(written)} files ({args.format}, {len(chosen)} documents) to {args.out}")
+    return 0
+
+
 def add_parsers(sub) -> None:
     """Register the commands of this group on the ``minusma-corpus`` sub-parsers."""
     b = sub.add_parser("build", help="build the release (Parquet + dataset card) from the raw corpus, offline")
@@ -77,3 +103,11 @@ def add_parsers(sub) -> None:
     ve = sub.add_parser("verify", help="check a release directory (default: the installed one) against its SHA256SUMS")
     ve.add_argument("release", type=Path, nargs="?", default=None)
     ve.set_defaults(func=_verify)
+
+    from ..publish.exports import FORMATS
+
+    ex = sub.add_parser("export", help="write the annotated documents as CoNLL-2003, spaCy DocBin, brat standoff or JSONL")
+    ex.add_argument("--format", required=True, choices=FORMATS)
+    ex.add_argument("--out", type=Path, required=True, help="output directory (files an earlier export did not write are never replaced)")
+    corpus_options(ex, annotations=True)
+    ex.set_defaults(func=_export)

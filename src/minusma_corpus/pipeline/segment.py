@@ -226,7 +226,7 @@ _TOKEN = re.compile(
     | (?i:(?:mr|mrs|ms|dr|prof|st|gen|col|lt|sgt|capt|maj|gov|sen|rep|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|no|vs|jr|sr)\.)(?=\s+[\w$])
     | \d+(?:[.,:/-]\d+)*(?:\w*)                                       # 1,100  1.2  15-0  2015  21st
     | [’']s\b | n[’']t\b                                            # clitics: Mali ’s, do n't
-    | \w+(?:-\w+)*(?:[’'](?![st]\b)\w+)*(?:-\w+)*                     # words, hyphenated, d’Ivoire
+    | \w+(?:-(?=\d)\w+)*(?:[’'](?![st]\b)\w+)*(?:-(?=\d)\w+)*         # words, d’Ivoire, COVID-19 (not Tuareg-led)
     | \.\.\. | -- | [^\w\s]                                          # punctuation, one mark each
     """,
     re.X,
@@ -234,8 +234,21 @@ _TOKEN = re.compile(
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Token spans in ``text[start:end]`` (Penn-Treebank-like: "$" "1.2", "Mali" "’s")."""
+    """Token spans in ``text[start:end]`` (Penn-Treebank-like: "$" "1.2", "Mali" "’s").
+
+    A hyphen before a letter is a token of its own ("Tuareg-led" → "Tuareg" "-" "led", "al Qaeda-linked"
+    → "al" "Qaeda" "-" "linked"), as in OntoNotes and spaCy's English tokeniser, so that a name inside a
+    hyphenated compound is a whole token; a hyphen before a digit is kept ("15-0", "COVID-19")."""
     return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def trailing_whitespace(text: str, tokens) -> list[str]:
+    """The text after each token up to the next one (the last: up to the end of ``text``), as spaCy's
+    ``whitespace_``; the tokens (with ``start``/``end``) cover every non-space character, so these are white
+    space, and ``"".join(text[t.start:t.end] + w ...)`` rebuilds ``text`` from the first token on."""
+    ends = [t.end for t in tokens]
+    starts = [t.start for t in tokens[1:]] + [len(text)]
+    return [text[e:s] for e, s in zip(ends, starts)]
 
 
 def segment(text: str, paragraphs: list[tuple[int, int]] | None = None) -> tuple[list[Sentence], list[Token]]:

@@ -14,7 +14,9 @@ import pyarrow as pa
 from ..version import __version__
 from ..annotations.cluster_values import derived_relations
 from ..annotations.schema import load_schema
+from ..pipeline.corpus import CorpusError
 from ..pipeline.process import ProcessedDocument
+from .folds import FOLD, folds
 from .release_clusters import claim_fields, claim_row, cluster_fields, cluster_row, member_fields, member_row
 from .text_tables import SPAN
 
@@ -25,7 +27,7 @@ _NORMALIZED = pa.struct([("iso", pa.string()), ("number", pa.float64()), ("unit"
                          ("currency", pa.string()), ("approximate", pa.bool_())])
 
 ENTITIES = pa.schema([
-    ("doc_id", pa.string()), ("mention_id", pa.string()), ("sentence_id", pa.int32()), *SPAN, ("text", pa.string()),
+    ("doc_id", pa.string()), FOLD, ("mention_id", pa.string()), ("sentence_id", pa.int32()), *SPAN, ("text", pa.string()),
     ("label", pa.string()), ("entity_id", pa.string()), ("normalized", _NORMALIZED), ("provenance", _PROVENANCE),
 ])
 ENTITY_KB = pa.schema([
@@ -33,7 +35,7 @@ ENTITY_KB = pa.schema([
     ("description", pa.string()), ("documents", pa.list_(pa.string())), ("mentions", pa.int32()),
 ])
 CLAIMS = pa.schema([
-    ("doc_id", pa.string()), ("claim_id", pa.string()), *SPAN, ("text", pa.string()),
+    ("doc_id", pa.string()), FOLD, ("claim_id", pa.string()), *SPAN, ("text", pa.string()),
     ("claimer", pa.string()), ("claimer_text", pa.string()), ("cue", _TEXT_SPAN), ("claim_type", pa.string()),
     ("checkworthy", pa.bool_()),
     ("quantity", pa.struct([("number", pa.float64()), ("unit", pa.string()), ("approximate", pa.bool_()),
@@ -51,12 +53,12 @@ CLAIM_CLUSTERS = pa.schema([
     ("outlets", pa.int32()), ("has_conflict", pa.bool_()),
 ])
 STANCES = pa.schema([
-    ("doc_id", pa.string()), ("stance_id", pa.string()), ("scope", pa.string()), ("holder", pa.string()),
+    ("doc_id", pa.string()), FOLD, ("stance_id", pa.string()), ("scope", pa.string()), ("holder", pa.string()),
     ("holder_text", pa.string()), ("target", pa.string()), ("polarity", pa.string()),
     ("evidence", pa.list_(_TEXT_SPAN)), ("provenance", _PROVENANCE),
 ])
 NER = pa.schema([
-    ("doc_id", pa.string()), ("sentence_id", pa.int32()), ("tokens", pa.list_(pa.string())),
+    ("doc_id", pa.string()), FOLD, ("sentence_id", pa.int32()), ("tokens", pa.list_(pa.string())),
     ("ner_tags", pa.list_(pa.string())),
 ])
 
@@ -90,6 +92,9 @@ class AnnotatedCorpus:
     kb: list[dict]
     clusters: list[dict]
 
+    def folds(self) -> dict[str, int]:
+        return folds([d.row.doc_id for d in self.docs])
+
 
 def _provenance(a: dict) -> dict:
     p = a["provenance"]
@@ -104,10 +109,11 @@ def _sentence_of(d: ProcessedDocument, offset: int) -> int:
 
 def entities_table(c: AnnotatedCorpus) -> pa.Table:
     rows = []
+    fold = c.folds()
     for d in c.docs:
         a = c.gold.get(d.row.doc_id)
         for m in a["mentions"] if a else []:
-            rows.append({"doc_id": d.row.doc_id, "mention_id": m["id"], "sentence_id": _sentence_of(d, m["start"]),
+            rows.append({"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "mention_id": m["id"], "sentence_id": _sentence_of(d, m["start"]),
                          "start": m["start"], "end": m["end"], "text": m["exact"], "label": m["label"],
                          "entity_id": m["entity_id"], "normalized": m["normalized"], "provenance": _provenance(a)})
     return pa.Table.from_pylist(rows, schema=ENTITIES)
@@ -137,10 +143,11 @@ def claims_table(c: AnnotatedCorpus) -> pa.Table:
     schema = load_schema()
     derived = derived_relations(c.gold, c.clusters, schema)
     rows = []
+    fold = c.folds()
     for d in c.docs:
         a = c.gold.get(d.row.doc_id)
         for cl in a["claims"] if a else []:
-            rows.append({"doc_id": d.row.doc_id, "claim_id": cl["id"], "start": cl["start"], "end": cl["end"],
+            rows.append({"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "claim_id": cl["id"], "start": cl["start"], "end": cl["end"],
                          "text": cl["exact"], "claimer": cl["claimer"], "claimer_text": cl["claimer_text"],
                          "cue": _span(cl["cue"]), "claim_type": cl["claim_type"], "checkworthy": cl["checkworthy"],
                          "quantity": cl["quantity"], "cluster_id": cl["cluster_id"],
@@ -175,24 +182,45 @@ def claim_clusters_table(c: AnnotatedCorpus) -> pa.Table:
 
 def stances_table(c: AnnotatedCorpus) -> pa.Table:
     author = load_schema().author_holder
+    fold = c.folds()
     rows = []
     for d in c.docs:
         a = c.gold.get(d.row.doc_id)
         if not a:
             continue
         if a["document_stance"]:
-            rows.append({"doc_id": d.row.doc_id, "stance_id": "document", "scope": "document", "holder": author,
+            rows.append({"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "stance_id": "document", "scope": "document", "holder": author,
                          "holder_text": None, "target": a["document_stance"]["target"],
                          "polarity": a["document_stance"]["polarity"], "evidence": [], "provenance": _provenance(a)})
         for s in a["stances"]:
-            rows.append({"doc_id": d.row.doc_id, "stance_id": s["id"], "scope": "span", "holder": s["holder"],
+            rows.append({"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "stance_id": s["id"], "scope": "span", "holder": s["holder"],
                          "holder_text": s["holder_text"], "target": s["target"], "polarity": s["polarity"],
                          "evidence": [_span(e) for e in s["evidence"]], "provenance": _provenance(a)})
     return pa.Table.from_pylist(rows, schema=STANCES)
 
 
+class MisalignedMention(CorpusError):
+    """A gold mention whose start or end falls inside a token: BIO tags could not hold it exactly."""
+
+
+def check_token_boundaries(d: ProcessedDocument, mentions: list[dict]) -> None:
+    """Every mention starts at a token's start and ends at a token's end (else :class:`MisalignedMention`,
+    naming the document, the mention and the token), so BIO tags and the exports hold the gold exactly."""
+    starts = {t.start for t in d.tokens}
+    ends = {t.end for t in d.tokens}
+    for m in mentions:
+        if m["start"] not in starts or m["end"] not in ends:
+            tokens = [d.clean.text[t.start:t.end] for t in d.tokens if t.start < m["end"] and m["start"] < t.end]
+            raise MisalignedMention(
+                f"{d.row.doc_id}: mention {m['id']} {m['exact']!r} [{m['start']}:{m['end']}] does not start and end at "
+                f"token boundaries (tokens {tokens}); move the mention to whole tokens, or change the tokeniser "
+                "(minusma_corpus.pipeline.segment) so that it splits there")
+
+
 def bio_tags(d: ProcessedDocument, mentions: list[dict]) -> list[list[str]]:
-    """BIO tags per sentence: a token takes the label of the mention it overlaps (B- on the first one)."""
+    """BIO tags per sentence: a token takes the label of the mention it lies in (B- on the first one). Every
+    mention must be made of whole tokens (:func:`check_token_boundaries`), so each gets exactly one B-."""
+    check_token_boundaries(d, mentions)
     spans = sorted((m["start"], m["end"], m["label"]) for m in mentions)
     starts = [s for s, _e, _l in spans]
     tags: list[list[str]] = [[] for _ in d.sentences]
@@ -214,6 +242,7 @@ def bio_tags(d: ProcessedDocument, mentions: list[dict]) -> list[list[str]]:
 
 def ner_table(c: AnnotatedCorpus) -> pa.Table:
     rows = []
+    fold = c.folds()
     for d in c.docs:
         a = c.gold.get(d.row.doc_id)
         if not a:
@@ -222,7 +251,7 @@ def ner_table(c: AnnotatedCorpus) -> pa.Table:
         tokens: list[list[str]] = [[] for _ in d.sentences]
         for t in d.tokens:
             tokens[t.sentence].append(d.clean.text[t.start:t.end])
-        rows.extend({"doc_id": d.row.doc_id, "sentence_id": i, "tokens": tokens[i], "ner_tags": tags[i]}
+        rows.extend({"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "sentence_id": i, "tokens": tokens[i], "ner_tags": tags[i]}
                     for i in range(len(d.sentences)))
     return pa.Table.from_pylist(rows, schema=NER)
 

@@ -30,6 +30,19 @@ def bibtex(version: str) -> str:
 
 
 
+def size_category(rows: int) -> str:
+    """The Hub's ``size_categories`` bucket of a row count ("n<1K", "1K<n<10K", ...)."""
+    buckets = ["1K", "10K", "100K", "1M", "10M", "100M", "1B", "10B", "100B", "1T"]
+    limit = 1000
+    if rows < limit:
+        return "n<1K"
+    for low, high in zip(buckets, buckets[1:]):
+        limit *= 10
+        if rows < limit:
+            return f"{low}<n<{high}"
+    return "n>1T"
+
+
 # --------------------------------------------------------------------------------------------
 # YAML header
 # --------------------------------------------------------------------------------------------
@@ -56,7 +69,7 @@ def card_yaml(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int],
         license_link="LICENSE.md",
         language=["en"],
         multilinguality=["monolingual"],
-        size_categories=["n<1K"],
+        size_categories=[size_category(max(t.num_rows for t in tables_by_config.values()))],  # largest config
         source_datasets=["original"],
         language_creators=["found"],
         annotations_creators=["machine-generated"],
@@ -98,12 +111,37 @@ def _shorten(value, width: int = 100):
     return value
 
 
-def record_examples(tables_by_config: dict[str, pa.Table]) -> str:
+def as_datasets_returns(record: dict, labels: dict[str, list[str]]) -> dict:
+    """A record with its ClassLabel columns as ``datasets`` returns them: integer ids (lists of ids)."""
+    out = dict(record)
+    for column, names in labels.items():
+        value = out.get(column)
+        if isinstance(value, list):
+            out[column] = [names.index(v) for v in value]
+        elif value is not None:
+            out[column] = names.index(value)
+    return out
+
+
+def _ids(value) -> list[int]:
+    return sorted(set(value)) if isinstance(value, list) else [value]
+
+
+def record_examples(tables_by_config: dict[str, pa.Table], class_labels: dict[str, dict[str, list[str]]]) -> str:
     parts = []
     for name, table in tables_by_config.items():
         if table.num_rows:
-            example = json.dumps(_shorten(table.slice(0, 1).to_pylist()[0]), ensure_ascii=False, indent=1)
-            parts.append(f"**`{name}`**\n\n```json\n{example}\n```")
+            labels = class_labels.get(name, {})
+            record = as_datasets_returns(table.slice(0, 1).to_pylist()[0], labels)
+            example = json.dumps(_shorten(record, width=100), ensure_ascii=False, indent=1)
+            if name == "ner":  # the whole first sentence, so the ids can be read against the tokens
+                example = json.dumps(record, ensure_ascii=False)
+            note = "".join(
+                f"\n\n`{column}`: `ClassLabel` ids, as `datasets` returns them (Parquet and `minusma_corpus.load` hold "
+                f"the names); `ds.features[{column!r}]{'.feature' if name == 'ner' else ''}.int2str(i)` gives the name. "
+                "Here: " + ", ".join(f"{i} = {names[i]}" for i in _ids(record[column])) + "."
+                for column, names in labels.items() if record.get(column) is not None)
+            parts.append(f"**`{name}`**\n\n```json\n{example}\n```{note}")
     return "\n\n".join(parts)
 
 
@@ -144,6 +182,7 @@ def card_markdown(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, i
             ["doc_id", "outlet", "date", "rights"]).to_pylist()
     )
     schema = load_schema()
+    fold_rows = "\n".join(f"| {r['fold']} | `{r['doc_id']}` |" for r in docs.select(["fold", "doc_id"]).to_pylist())
     return f"""---
 {card_yaml(tables_by_config, file_sizes, class_labels)}
 ---
@@ -168,11 +207,37 @@ agreement, limitations) is `DATACARD.md` in the source repository.
 ```python
 import datasets
 claims = datasets.load_dataset("<this repository>", "claims", split="train")
-ner = datasets.load_dataset("<this repository>", "ner", split="train")  # tokens + BIO ClassLabels
+ner = datasets.load_dataset("<this repository>", "ner", split="train")  # tokens + BIO ClassLabel ids
 ```
 
 No loading script: every config is a Parquet file declared in the YAML header above. The same
-release ships inside the Python package (`pip install minusma-corpus`; `minusma_corpus.load("claims")`).
+release ships inside the Python package `minusma-corpus`, which is not on PyPI: install it from its
+source repository (`pip install .` in a checkout, or `pip install git+<repository URL>`), then
+`minusma_corpus.load("claims")` (pandas) or `minusma_corpus.load_dataset("claims")`.
+
+Streaming (`streaming=True`): read each iterator to the end. With `datasets` 5.2 and pyarrow 25 or
+26, a partial read of a streamed Parquet file (`itertools.islice(ds, 2)`, a `break` out of the loop)
+can abort the interpreter at exit ("terminate called without an active exception"; an upstream
+bug). The corpus is small: load it without streaming, or finish the iteration (`for _ in it: pass`)
+before the program ends. `minusma_corpus.load_dataset(config, streaming=True)` iterates over the local
+Arrow copy and does not have the problem.
+
+## Splits and folds
+
+One split, `train`, holds everything. For cross-validation, every config with a `doc_id`
+({", ".join(f"`{n}`" for n, t in tables_by_config.items() if "fold" in t.schema.names)}) has a `fold`
+column: leave one document out, fold *k* = the *k*-th document of the corpus manifest (0-based), the
+same number for the same document in every config; new articles are appended to the manifest and get
+new folds, so existing fold numbers never change. Fold *k*:
+
+```python
+train = ds.filter(lambda r: r["fold"] != k)
+test = ds.filter(lambda r: r["fold"] == k)
+```
+
+| fold | document |
+|---:|---|
+{fold_rows}
 
 ## Configs
 
@@ -181,12 +246,16 @@ release ships inside the Python package (`pip install minusma-corpus`; `minusma_
 {config_rows}
 
 All offsets (`start`, `end`) are Python code points into the document's `text`; `raw_start`/`raw_end`
-point into `raw_text`. Every annotation record carries its `provenance` (annotator, status, schema and
-dataset version).
+point into `raw_text`. Tokens keep the text after them in `whitespace` (as spaCy's `whitespace_`), so
+`"".join(text + whitespace)` over a document's tokens is its text from the first token on, paragraph
+breaks included. The tokeniser splits a hyphen before a letter into a token of its own ("Tuareg-led" →
+`Tuareg` `-` `led`, as OntoNotes and spaCy do), so every entity mention is made of whole tokens and
+the `ner` tags hold every gold mention exactly: one `B-` tag per mention of `entities`. Every
+annotation record carries its `provenance` (annotator, status, schema and dataset version).
 
 ## One record of each config
 
-{record_examples(tables_by_config)}
+{record_examples(tables_by_config, class_labels)}
 
 ## Labels
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from ..pipeline.process import ProcessedDocument
+from ..pipeline.segment import trailing_whitespace
+from .folds import FOLD, folds
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -21,6 +23,7 @@ _RAW_SPAN = [("raw_start", pa.int32()), ("raw_end", pa.int32())]
 DOCUMENTS = pa.schema(
     [
         ("doc_id", pa.string()),
+        FOLD,
         ("source_file", pa.string()),
         ("sha256", pa.string()),
         ("outlet", pa.string()),
@@ -45,15 +48,19 @@ DOCUMENTS = pa.schema(
     ]
 )
 SENTENCES = pa.schema(
-    [("doc_id", pa.string()), ("sentence_id", pa.int32()), ("paragraph", pa.int32()), *SPAN, ("text", pa.string())]
+    [("doc_id", pa.string()), FOLD, ("sentence_id", pa.int32()), ("paragraph", pa.int32()), *SPAN, ("text", pa.string())]
 )
 TOKENS = pa.schema(
     [
         ("doc_id", pa.string()),
+        FOLD,
         ("sentence_id", pa.int32()),
         ("token_id", pa.int32()),
         *SPAN,
         ("text", pa.string()),
+        # the text between this token and the next (or the end of the document): "".join(text + whitespace)
+        # over a document's tokens is its text from the first token on, paragraph breaks included
+        ("whitespace", pa.string()),
     ]
 )
 
@@ -61,7 +68,7 @@ TOKENS = pa.schema(
 CONFIGS: dict[str, tuple[pa.Schema, str]] = {
     "documents": (DOCUMENTS, "one row per article: cleaned text, blocks, page metadata (captions, credits, corrections), removed furniture, raw text and offset map"),
     "sentences": (SENTENCES, "one row per sentence, with its paragraph (block) index and offsets into the document text"),
-    "tokens": (TOKENS, "one row per token, with its sentence and offsets into the document text"),
+    "tokens": (TOKENS, "one row per token, with its sentence, offsets into the document text and the white space after it"),
 }
 
 
@@ -71,11 +78,13 @@ def _spans(items, *names):
 
 def documents_table(docs: list[ProcessedDocument]) -> pa.Table:
     rows = []
+    fold = folds([d.row.doc_id for d in docs])
     for d in docs:
         m = d.clean.metadata
         rows.append(
             {
                 "doc_id": d.row.doc_id,
+                "fold": fold[d.row.doc_id],
                 "source_file": d.row.source_file,
                 "sha256": d.row.sha256,
                 "outlet": d.row.outlet,
@@ -101,8 +110,9 @@ def documents_table(docs: list[ProcessedDocument]) -> pa.Table:
 
 
 def sentences_table(docs: list[ProcessedDocument]) -> pa.Table:
+    fold = folds([d.row.doc_id for d in docs])
     rows = [
-        {"doc_id": d.row.doc_id, "sentence_id": i, "paragraph": s.paragraph, "start": s.start, "end": s.end,
+        {"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "sentence_id": i, "paragraph": s.paragraph, "start": s.start, "end": s.end,
          "text": d.clean.text[s.start : s.end]}
         for d in docs
         for i, s in enumerate(d.sentences)
@@ -111,11 +121,12 @@ def sentences_table(docs: list[ProcessedDocument]) -> pa.Table:
 
 
 def tokens_table(docs: list[ProcessedDocument]) -> pa.Table:
+    fold = folds([d.row.doc_id for d in docs])
     rows = [
-        {"doc_id": d.row.doc_id, "sentence_id": t.sentence, "token_id": i, "start": t.start, "end": t.end,
-         "text": d.clean.text[t.start : t.end]}
+        {"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "sentence_id": t.sentence, "token_id": i,
+         "start": t.start, "end": t.end, "text": d.clean.text[t.start : t.end], "whitespace": ws}
         for d in docs
-        for i, t in enumerate(d.tokens)
+        for i, (t, ws) in enumerate(zip(d.tokens, trailing_whitespace(d.clean.text, d.tokens)))
     ]
     return pa.Table.from_pylist(rows, schema=TOKENS)
 
