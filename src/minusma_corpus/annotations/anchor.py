@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..errors import MinusmaError
 from ..fileio import text_sha256
 
 CONTEXT = 32
 
 
-class AnchorError(ValueError):
+class AnchorError(MinusmaError):
     """A quote that cannot be placed in the text (absent or ambiguous)."""
+
+    hint = "re-annotate the span by hand in the new text (nothing was written)"
 
 
 def fits(text: str, start: Any, end: Any) -> bool:

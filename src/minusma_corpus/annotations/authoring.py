@@ -20,13 +20,16 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 
+from ..errors import MinusmaError
 from .anchor import AnchorError, selector
 from ..fileio import text_sha256
 from .schema import load_schema
 
 
-class DraftError(ValueError):
-    pass
+class DraftError(MinusmaError):
+    """An authoring draft that cannot become an annotation file."""
+
+    hint = "correct the draft and run `minusma-corpus draft` again"
 
 
 def _place(text: str, spec: dict, where: str) -> tuple[int, int]:

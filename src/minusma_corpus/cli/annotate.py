@@ -24,12 +24,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    import json
-
     from ..annotations.fileformat import write_annotation_file
-    from ..annotations.authoring import from_draft
+    from ..annotations.authoring import DraftError, from_draft
+    from ..errors import read_json
 
-    draft = json.loads(args.draft.read_text(encoding="utf-8"))
+    draft = read_json(args.draft, "authoring draft")
+    if not isinstance(draft, dict):
+        raise DraftError("the top level is not a JSON object (see README, Authoring drafts)", file=args.draft)
     texts = corpus_texts(args)
     if draft.get("doc_id") not in texts:
         raise CorpusError(f"{args.draft}: unknown doc_id {draft.get('doc_id')!r}")
@@ -117,6 +118,9 @@ def _reanchor(args: argparse.Namespace) -> int:
     moved = {}
     for path in files:  # all or nothing: every file is re-anchored before any is written
         data = read_annotation_file(path)
+        if data["doc_id"] not in texts:
+            raise CorpusError(f"document {data['doc_id']} is not in {args.manifest}", file=path,
+                              hint="add the article to the manifest, or give --raw/--manifest of its corpus")
         text = texts[data["doc_id"]]
         if data["text_sha256"] != text_sha256(text):
             moved[path] = reanchor(data, text)

@@ -23,12 +23,20 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    from ..errors import MinusmaError, read_text
     from ..fileio import write_atomic
     from ..publish.stats import replace_block, stats_markdown
 
     block = stats_markdown(args.release)
     if args.write:
-        write_atomic(args.write, replace_block(args.write.read_text(encoding="utf-8"), block))
+        try:
+            updated = replace_block(read_text(args.write, "Markdown file"), block)
+        except ValueError as e:
+            if isinstance(e, MinusmaError):
+                raise
+            raise MinusmaError(f"no stats block to replace ({e})", file=args.write,
+                               hint="give a file with the stats markers, like DATACARD.md") from None
+        write_atomic(args.write, updated)
         print(f"updated {args.write}")
     else:
         print(block, end="")
