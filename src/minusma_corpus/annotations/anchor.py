@@ -19,6 +19,10 @@ CONTEXT = 32
 class AnchorError(MinusmaError):
     """A quote that cannot be placed in the text (absent or ambiguous)."""
 
+    def in_file(self, file) -> AnchorError:
+        """The same error, naming the annotation file."""
+        return AnchorError(self.reason, file=file, doc=self.doc, annotation=self.annotation, line=self.line)
+
     hint = "re-annotate the span by hand in the new text (nothing was written)"
 
 
@@ -119,6 +123,6 @@ def reanchor(annotation_set: dict, new_text: str) -> dict:
         try:
             span.update(anchor(new_text, span))
         except AnchorError as e:
-            raise AnchorError(f"document {annotation_set['doc_id']}, annotation {where}: {e}") from None
+            raise AnchorError(e.reason, doc=annotation_set["doc_id"], annotation=where) from None
     moved["text_sha256"] = text_sha256(new_text)
     return moved

@@ -61,7 +61,7 @@ def migrate(data: dict, path: str, schema: Schema | None = None) -> dict:
     while version != schema.version:
         if version is None:
             raise SchemaVersionError(f"{path}: no schema_version")
-        if not isinstance(version, str) or not _VERSION.match(version):
+        if not isinstance(version, str):
             raise SchemaVersionError(f"{path}: schema_version {json.dumps(version)} is not a version string "
                                      f"like \"{schema.version}\"")
         if parse_version(version) > current:
@@ -149,7 +149,6 @@ _SHAPES = {
 }
 _ANY_LIST = ("a list of objects with a string id",
              {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}})
-_VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 
 def _json_type(value) -> str:

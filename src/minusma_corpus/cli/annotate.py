@@ -108,7 +108,7 @@ def _preannotate(args: argparse.Namespace) -> int:
 
 
 def _reanchor(args: argparse.Namespace) -> int:
-    from ..annotations.anchor import reanchor
+    from ..annotations.anchor import AnchorError, reanchor
     from ..annotations.fileformat import read_annotation_file, write_annotation_file
     from ..annotations.layout import AnnotationLayout
     from ..fileio import text_sha256
@@ -123,7 +123,10 @@ def _reanchor(args: argparse.Namespace) -> int:
                               hint="add the article to the manifest, or give --raw/--manifest of its corpus")
         text = texts[data["doc_id"]]
         if data["text_sha256"] != text_sha256(text):
-            moved[path] = reanchor(data, text)
+            try:
+                moved[path] = reanchor(data, text)
+            except AnchorError as e:
+                raise e.in_file(path) from None
     for path, data in moved.items():
         write_annotation_file(path, data)
         print(f"re-anchored {path}")
