@@ -61,11 +61,11 @@ class InputFileError(MinusmaError):
     hint = "fix the file (or restore it from version control) and run the command again"
 
 
-def read_text(path: Path, what: str = "file") -> str:
+def read_text(path: Path, what: str = "a file") -> str:
     """The UTF-8 text of ``path``; an error naming the file when it is not UTF-8 or is a directory."""
     path = Path(path)
     if path.is_dir():
-        raise InputFileError(f"is a directory, not a {what}", file=path, hint=f"give the path of a {what}")
+        raise InputFileError(f"is a directory, not {what}", file=path, hint=f"give the path of {what}")
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -85,7 +85,7 @@ def loads(text: str, file: str | Path, line: int | None = None) -> Any:
         raise InputFileError("JSON nested too deeply to read", file=file, line=line) from None
 
 
-def read_json(path: Path, what: str = "JSON file") -> Any:
+def read_json(path: Path, what: str = "a JSON file") -> Any:
     """The JSON value of a UTF-8 file, or an ``InputFileError`` naming it."""
     return loads(read_text(path, what), path)
 
@@ -99,8 +99,17 @@ def check_shape(value: Any, schema: dict, file: str | Path, what: str, doc: str 
     if errors:
         e = errors[0]
         at = "/".join(map(str, e.absolute_path))
-        raise InputFileError(f"not {what}: {'at ' + at + ': ' if at else ''}{_short(e.message)}", file=file,
+        message = (f"{json_type(e.instance)} where {e.validator_value if isinstance(e.validator_value, str) else ' or '.join(e.validator_value)} expected"
+                   if e.validator == "type" else _short(e.message))
+        raise InputFileError(f"not {what}: {'at ' + at + ': ' if at else ''}{message}", file=file,
                              doc=doc, line=line)
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a Python value's type ("object", "array", ...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    return {dict: "object", list: "array", str: "string", type(None): "null"}.get(type(value), "number")
 
 
 def _short(message: str, limit: int = 160) -> str:

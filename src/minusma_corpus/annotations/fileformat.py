@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InputFileError, MinusmaError, check_shape, read_json
+from ..errors import InputFileError, MinusmaError, check_shape, json_type, read_json
 from ..fileio import text_sha256, write_atomic
 from .anchor import CONTEXT, span_problem
 from .schema import Schema, SchemaVersionError, json_schema, load_schema, parse_version
@@ -60,15 +60,19 @@ def migrate(data: dict, path: str, schema: Schema | None = None) -> dict:
     current = parse_version(schema.version)
     while version != schema.version:
         if version is None:
-            raise SchemaVersionError(f"{path}: no schema_version")
+            raise SchemaVersionError("no schema_version", file=path)
         if not isinstance(version, str):
-            raise SchemaVersionError(f"{path}: schema_version {json.dumps(version)} is not a version string "
-                                     f"like \"{schema.version}\"")
-        if parse_version(version) > current:
-            raise SchemaVersionError(
-                f"{path}: schema_version {version} is newer than this package's {schema.version}; upgrade minusma-corpus")
+            raise SchemaVersionError(f"schema_version {json.dumps(version)} is not a version string like "
+                                     f"\"{schema.version}\"", file=path)
+        try:
+            newer = parse_version(version) > current
+        except SchemaVersionError as e:
+            raise SchemaVersionError(e.reason, file=path) from None
+        if newer:
+            raise SchemaVersionError(f"schema_version {version} is newer than this package's {schema.version}; "
+                                     "upgrade minusma-corpus", file=path)
         if version not in MIGRATIONS:
-            raise SchemaVersionError(f"{path}: unknown schema_version {version} (no migration to {schema.version})")
+            raise SchemaVersionError(f"unknown schema_version {version} (no migration to {schema.version})", file=path)
         version, step = MIGRATIONS[version]
         data = {**step(data), "schema_version": version}
     return data
@@ -77,11 +81,11 @@ def migrate(data: dict, path: str, schema: Schema | None = None) -> dict:
 def read_annotation_file(path: Path) -> dict:
     """Load, migrate and JSON-Schema-validate one annotation file."""
     try:
-        data = read_json(path, "annotation file")
+        data = read_json(path, "an annotation file")
     except InputFileError as e:
         raise AnnotationError([Problem(str(path), None, None, e.reason + (f" (line {e.line})" if e.line else ""))]) from None
     if not isinstance(data, dict):
-        raise AnnotationError([Problem(str(path), None, None, f"the top level is a JSON {_json_type(data)}, "
+        raise AnnotationError([Problem(str(path), None, None, f"the top level is a JSON {json_type(data)}, "
                                                               "not an object (one annotation set per file)")])
     data = migrate(data, str(path))
     problems = schema_problems(data, str(path))
@@ -149,11 +153,6 @@ _SHAPES = {
 }
 _ANY_LIST = ("a list of objects with a string id",
              {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}})
-
-
-def _json_type(value) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), "number")
 
 
 def read_json_list(path: Path) -> list[dict]:
@@ -279,8 +278,8 @@ def check_kb(kb: list[dict], clusters: list[dict], file_kb: str, file_clusters: 
     schema = load_schema()
     problems = []
     ids = [e["id"] for e in kb]
-    for e in kb:
-        if ids.count(e["id"]) > 1:
+    for n, e in enumerate(kb):
+        if e["id"] in ids[:n]:
             problems.append(Problem(file_kb, None, e["id"], "duplicate entity id"))
         if e["label"] not in schema.linked_labels:
             problems.append(Problem(file_kb, None, e["id"], f"label {e['label']!r} is not a linked entity label"))

@@ -10,6 +10,7 @@ Layout of an annotations directory (``annotations/`` in the checkout)::
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -47,7 +48,7 @@ def annotation_files(path: Path) -> list[Path]:
     """The annotation files of a directory (sorted), or the one file ``path`` names."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such annotation file or directory")
+        raise FileNotFoundError(errno.ENOENT, "no such annotation file or directory", str(path))
     return sorted(path.glob("*.json")) if path.is_dir() else [path]
 
 

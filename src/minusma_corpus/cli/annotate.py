@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from .options import corpus_options, corpus_texts
@@ -11,16 +10,17 @@ from ..pipeline.corpus import CorpusError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from ..annotations.fileformat import AnnotationError
     from ..annotations.layout import AnnotationLayout
     from ..annotations.validate import validate_files
 
     layout = AnnotationLayout(args.annotations)
     files = args.files or layout.gold_files()
     problems = validate_files(files, corpus_texts(args), layout).problems
-    for p in problems:
-        print(p, file=sys.stderr)
     print(f"{len(files)} annotation files, {len(problems)} problems")
-    return 1 if problems else 0
+    if problems:  # one error line per problem, through the CLI's handler
+        raise AnnotationError(problems)
+    return 0
 
 
 def _draft(args: argparse.Namespace) -> int:
@@ -28,7 +28,7 @@ def _draft(args: argparse.Namespace) -> int:
     from ..annotations.authoring import DraftError, from_draft
     from ..errors import read_json
 
-    draft = read_json(args.draft, "authoring draft")
+    draft = read_json(args.draft, "an authoring draft")
     if not isinstance(draft, dict):
         raise DraftError("the top level is not a JSON object (see README, Authoring drafts)", file=args.draft)
     texts = corpus_texts(args)

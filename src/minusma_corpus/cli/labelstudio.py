@@ -137,7 +137,7 @@ def _read_tasks(path: Path) -> list:
     from ..errors import read_json
     from ..labelstudio.spec import LabelStudioError
 
-    tasks = read_json(path, "Label Studio JSON export")
+    tasks = read_json(path, "a Label Studio JSON export")
     if not isinstance(tasks, list):
         raise LabelStudioError(f"the top level is a JSON {'object' if isinstance(tasks, dict) else 'value'}, not "
                                "a list of tasks; export the project as JSON (not JSON-MIN or a single task)", path)

@@ -27,10 +27,13 @@ def _stats(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
     from ..publish.stats import replace_block, stats_markdown
 
+    if not (args.release / "SHA256SUMS").is_file():
+        raise MinusmaError("not a release directory (no SHA256SUMS)", file=args.release,
+                           hint="give --release a directory written by `minusma-corpus build`")
     block = stats_markdown(args.release)
     if args.write:
         try:
-            updated = replace_block(read_text(args.write, "Markdown file"), block)
+            updated = replace_block(read_text(args.write, "a Markdown file"), block)
         except ValueError as e:
             if isinstance(e, MinusmaError):
                 raise
@@ -44,15 +47,18 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..api import release_dir
+    from ..api import ReleaseIntegrityError, release_dir
     from ..publish.checksums import verify
 
     directory = args.release or release_dir()
+    if not Path(directory).is_dir():
+        raise ReleaseIntegrityError("not a directory", file=directory, hint="give a release directory")
     problems = verify(directory)
-    for p in problems:
-        print(f"{directory}: {p}", file=sys.stderr)
     print(f"{directory}: {'FAILED' if problems else 'OK'} ({len(problems)} problems)")
-    return 1 if problems else 0
+    if problems:  # one error line per problem, through the CLI's handler
+        raise ReleaseIntegrityError("\n".join(problems), file=directory,
+                                    hint="rebuild the release (`minusma-corpus build`) or restore it")
+    return 0
 
 
 def add_parsers(sub) -> None:

@@ -71,7 +71,7 @@ def read_manifest(path: Path) -> list[ManifestRow]:
     """Read and validate ``corpus/manifest.jsonl``."""
     rows: list[ManifestRow] = []
     names = {f.name for f in fields(ManifestRow)}
-    for n, line in enumerate(read_text(path, "manifest (JSON lines)").splitlines(), start=1):
+    for n, line in enumerate(read_text(path, "a manifest (JSON lines)").splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}: line {n}"
