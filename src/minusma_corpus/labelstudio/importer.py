@@ -534,8 +534,13 @@ def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
         problems += schema_problems(data, str(targets[rel]))
     if problems:
         raise AnnotationError(problems)
+    created = [d for d in (out_dir, *out_dir.parents) if not d.exists()]  # removed again if the import fails
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ls-import-", dir=out_dir))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".ls-import-", dir=out_dir))
+    except BaseException:
+        _remove_empty(created)
+        raise
     done: list[tuple[Path, Path | None]] = []  # (target, where its previous version waits)
     made_dirs: list[Path] = []
     try:
@@ -548,10 +553,13 @@ def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
                     (out_dir / parent).mkdir()
                     made_dirs.append(out_dir / parent)
             backup = None
-            if target.exists():
-                backup = staging / ".previous" / rel
+            if target.exists():  # a second name for the previous version: the target is never missing, even
+                backup = staging / ".previous" / rel  # if the process is killed between two steps
                 backup.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, backup)
+                try:
+                    os.link(target, backup)
+                except OSError:
+                    shutil.copy2(target, backup)
             done.append((target, backup))
             os.replace(staging / rel, target)
     except BaseException:
@@ -564,7 +572,15 @@ def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
         for d in reversed(made_dirs):
             with contextlib.suppress(OSError):
                 d.rmdir()
-        raise
-    finally:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(created)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     return [target for target, _ in done]
+
+
+def _remove_empty(directories: list[Path]) -> None:
+    """Remove the directories a failed import created (deepest first), if they are still empty."""
+    for d in directories:
+        with contextlib.suppress(OSError):
+            d.rmdir()
