@@ -46,3 +46,11 @@ def gold():
     from minusma_corpus.annotations.layout import AnnotationLayout, read_sets
 
     return read_sets(AnnotationLayout(ANNOTATIONS).gold)
+
+
+# Hypothesis profiles: "ci" (the default) and "nightly" (HYPOTHESIS_PROFILE=nightly).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("nightly", max_examples=20000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -7,7 +7,6 @@ found exactly once.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..errors import MinusmaError
@@ -54,6 +53,15 @@ def selector(text: str, start: int, end: int) -> dict[str, Any]:
     }
 
 
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every start offset of ``quote`` in ``text``, overlapping ones included ("aliMa" twice in "aliMaliMa")."""
+    starts, i = [], text.find(quote)
+    while i != -1 and quote:
+        starts.append(i)
+        i = text.find(quote, i + 1)
+    return starts
+
+
 def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: int | None = None) -> int:
     """Start offset of the occurrence of ``exact`` whose surroundings best match ``prefix``/``suffix``.
 
@@ -63,7 +71,7 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: 
     """
     import difflib
 
-    starts = [m.start() for m in re.finditer(re.escape(exact), text)]
+    starts = occurrences(text, exact)
     if not starts:
         raise AnchorError(f"quote {exact[:60]!r} is not in the text")
     if len(starts) == 1:
@@ -77,6 +85,9 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: 
 
     scored = sorted(((score(s), s) for s in starts), reverse=True)
     best = scored[0][0]
+    if scored[1][0] == best:  # two places that read the same around the quote: which one is meant is unknown
+        raise AnchorError(f"quote {exact[:60]!r} occurs {len(starts)} times and {sum(sc == best for sc, _ in scored)} "
+                          "of them have the same prefix/suffix: ambiguous")
     ties = [s for sc, s in scored if sc >= best - 0.1]
     if len(ties) > 1 and near is not None:
         ties.sort(key=lambda s: abs(s - near))
