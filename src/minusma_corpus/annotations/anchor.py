@@ -86,8 +86,8 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: 
     scored = sorted(((score(s), s) for s in starts), reverse=True)
     best = scored[0][0]
     if scored[1][0] == best:  # two places that read the same around the quote: which one is meant is unknown
-        raise AnchorError(f"quote {exact[:60]!r} occurs {len(starts)} times and {sum(sc == best for sc, _ in scored)} "
-                          "of them have the same prefix/suffix: ambiguous")
+        raise AnchorError(f"quote {exact[:60]!r} occurs {len(starts)} times and its prefix/suffix do not single one "
+                          f"out ({sum(sc == best for sc, _ in scored)} places read the same)")
     ties = [s for sc, s in scored if sc >= best - 0.1]
     if len(ties) > 1 and near is not None:
         ties.sort(key=lambda s: abs(s - near))
