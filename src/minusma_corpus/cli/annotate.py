@@ -25,16 +25,21 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _draft(args: argparse.Namespace) -> int:
     from ..annotations.fileformat import write_annotation_file
-    from ..annotations.authoring import DraftError, from_draft
-    from ..errors import read_json
+    from ..annotations.authoring import DRAFT_SHAPE, DraftError, from_draft
+    from ..errors import check_shape, read_json
 
     draft = read_json(args.draft, "an authoring draft")
     if not isinstance(draft, dict):
-        raise DraftError("the top level is not a JSON object (see README, Authoring drafts)", file=args.draft)
+        raise DraftError("the top level is not a JSON object (see the docstring of annotations/authoring.py)",
+                         file=args.draft)
+    check_shape(draft, DRAFT_SHAPE, args.draft, "an authoring draft")
     texts = corpus_texts(args)
-    if draft.get("doc_id") not in texts:
-        raise CorpusError(f"{args.draft}: unknown doc_id {draft.get('doc_id')!r}")
-    data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
+    if draft["doc_id"] not in texts:
+        raise CorpusError(f"{args.draft}: unknown doc_id {draft['doc_id']!r}")
+    try:
+        data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
+    except DraftError as e:
+        raise DraftError(e.reason, file=args.draft) from None
     out = args.out / f"{draft['doc_id']}.json"
     write_annotation_file(out, data)
     print(f"wrote {out}: {len(data['mentions'])} mentions, {len(data['claims'])} claims, {len(data['stances'])} stances")

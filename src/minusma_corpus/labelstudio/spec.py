@@ -120,7 +120,7 @@ class LSProblem:
 class LabelStudioError(MinusmaError):
     """A Label Studio export (or server answer) that cannot be turned into annotation files."""
 
-    hint = "correct the annotations in Label Studio and export again (nothing was written)"
+    hint = "nothing was written: correct the export (or the annotations in Label Studio) and try again"
 
     def __init__(self, problems: list[LSProblem] | str, file: str | Path | None = None):
         if isinstance(problems, str):
