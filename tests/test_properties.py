@@ -154,7 +154,7 @@ def test_reanchoring_after_an_edit_finds_the_quote_where_it_went_or_refuses(samp
         assert placed["start"] == where or context(placed["start"]) == context(where), (text, new, span, placed, where)
 
 
-@given(st.lists(st.sampled_from(VOCABULARY), min_size=25, max_size=40).map("".join), st.data())
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=22, max_size=32).map("".join), st.data())
 def test_a_quote_whose_whole_context_occurs_twice_is_refused_wherever_it_was(text, data):
     assume(len(text) > 2 * CONTEXT + 3)
     start = data.draw(st.integers(CONTEXT, len(text) - CONTEXT - 3))
