@@ -92,7 +92,8 @@ def _preannotate(args: argparse.Namespace) -> int:
     gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
     for doc_id in args.doc_ids:
         if doc_id not in docs:
-            raise CorpusError(f"unknown doc_id {doc_id!r} (add the article to corpus/manifest.jsonl first)")
+            raise CorpusError(f"unknown doc_id {doc_id!r}", file=args.manifest,
+                              hint="add the article to the manifest first (`minusma-corpus manifest`)")
         d = docs[doc_id]
         data = preannotate(doc_id, d.clean.text, gazetteer, d.row.date, nlp=nlp)
         out = args.out / f"{doc_id}.json"

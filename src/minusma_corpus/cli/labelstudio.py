@@ -53,7 +53,8 @@ def _documents(args):
     docs = {d.doc_id: d.document() for d in process(args.raw, args.manifest)}
     unknown = [d for d in getattr(args, "doc_ids", []) or [] if d not in docs]
     if unknown:
-        raise CorpusError(f"unknown doc_id(s): {', '.join(unknown)} (not in {args.manifest})")
+        raise CorpusError(f"unknown doc_id(s): {', '.join(unknown)}", file=args.manifest,
+                          hint="name documents of the manifest (or add the articles to it first)")
     return docs
 
 
