@@ -167,3 +167,37 @@ def test_a_quote_whose_whole_context_occurs_twice_is_refused_wherever_it_was(tex
     except AnchorError:
         return
     raise AssertionError(f"placed at {placed} although the passage occurs twice: {new!r} {span}")
+
+
+# ---- any JSON in a Label Studio export is refused cleanly -------------------------------------------------
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                        max_size=3), max_leaves=8)
+REGION_KEYS = ["id", "type", "from_name", "to_name", "value", "from_id", "to_id", "labels", "direction"]
+
+
+@st.composite
+def hostile_tasks(draw):
+    """Tasks shaped like an export, with any JSON value put anywhere an export has one."""
+    region = draw(st.dictionaries(st.sampled_from(REGION_KEYS), json_values, max_size=6))
+    if draw(st.booleans()):
+        region["value"] = draw(st.dictionaries(st.sampled_from(["start", "end", "text", "labels", "choices"]),
+                                               json_values, max_size=5))
+    annotation = {"id": draw(json_values), "result": draw(st.one_of(json_values, st.just([region]))),
+                  "completed_by": draw(json_values), "was_cancelled": draw(json_values)}
+    data = {"doc_id": "random-doc", "schema_version": SCHEMA.version, "text": "Mali said it. MINUSMA left."}
+    if draw(st.booleans()):
+        data = draw(st.dictionaries(st.sampled_from(["doc_id", "schema_version", "text", "minusma"]), json_values))
+    return [{"id": draw(json_values), "data": data,
+             draw(st.sampled_from(["annotations", "predictions"])): draw(st.one_of(json_values, st.just([annotation])))}]
+
+
+@given(hostile_tasks())
+def test_any_json_in_an_export_is_imported_or_refused_with_a_label_studio_error(tasks):
+    from minusma_corpus.labelstudio import LabelStudioError
+
+    try:
+        import_tasks(tasks, {"random-doc": "Mali said it. MINUSMA left."}, predictions=True)
+    except LabelStudioError:
+        pass
