@@ -99,8 +99,11 @@ def check_shape(value: Any, schema: dict, file: str | Path, what: str, doc: str 
     if errors:
         e = errors[0]
         at = "/".join(map(str, e.absolute_path))
-        message = (f"{json_type(e.instance)} where {e.validator_value if isinstance(e.validator_value, str) else ' or '.join(e.validator_value)} expected"
-                   if e.validator == "type" else _short(e.message))
+        if e.validator == "type":
+            wanted = e.validator_value if isinstance(e.validator_value, str) else " or ".join(e.validator_value)
+            message = f"{json_type(e.instance)} where {wanted} expected"
+        else:
+            message = _short(e.message)
         raise InputFileError(f"not {what}: {'at ' + at + ': ' if at else ''}{message}", file=file,
                              doc=doc, line=line)
 
