@@ -108,7 +108,7 @@ def test_check_names_document_annotation_and_problem(annotation, edit, expected)
     edit(annotation)
     problems = [str(p) for p in check(annotation, TEXT, KB, CLUSTERS, "annotations/gold/synthetic-doc.json")]
     assert any(expected in p for p in problems), problems
-    assert all(p.startswith("annotations/gold/synthetic-doc.json, document synthetic-doc") for p in problems)
+    assert all(p.startswith("annotations/gold/synthetic-doc.json: document synthetic-doc") for p in problems)
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -155,7 +155,7 @@ def test_reanchor_moves_spans_and_refuses_lost_quotes(annotation):
     moved = reanchor(annotation, new_text)
     assert check(moved, new_text, KB, CLUSTERS, "x") == []
     assert moved["mentions"][1]["start"] == annotation["mentions"][1]["start"] + len("the mission, ")
-    with pytest.raises(AnchorError, match="document synthetic-doc, annotation m001: quote 'Mali' is not in the text"):
+    with pytest.raises(AnchorError, match="document synthetic-doc: annotation m001: quote 'Mali' is not in the text"):
         reanchor(annotation, new_text.replace("Mali", "Mail"))
     assert annotation["mentions"][1]["start"] == 10  # the original is untouched
 

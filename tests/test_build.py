@@ -124,7 +124,7 @@ def test_edited_raw_file_is_refused(tmp_path):
     raw, manifest = _corpus_copy(tmp_path)
     with open(raw / "001_5fcd22bafeeb8d23.txt", "ab") as f:
         f.write(b"\nAn added line.\n")
-    with pytest.raises(CorpusError, match=r"001_5fcd22bafeeb8d23.txt \(document dw-2023-07-04-foreseeable-disaster\): sha256"):
+    with pytest.raises(CorpusError, match=r"001_5fcd22bafeeb8d23.txt: document dw-2023-07-04-foreseeable-disaster: sha256"):
         build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 
@@ -149,7 +149,7 @@ def test_bad_manifest_rows_are_refused(tmp_path, edit, message):
     rows = [json.loads(line) for line in manifest.read_text().splitlines()]
     edit(rows[1])
     manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with pytest.raises(CorpusError, match=rf"manifest.jsonl:2: .*{message}"):
+    with pytest.raises(CorpusError, match=rf"manifest.jsonl: line 2: .*{message}"):
         build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 

@@ -44,8 +44,8 @@ def test_validate_fails_loudly_on_a_broken_file(tmp_path):
                              "--manifest", str(MANIFEST)], capture_output=True, text=True)
     assert result.returncode == 1
     doc = data["doc_id"]
-    assert f"document {doc}, annotation {data['mentions'][0]['id']}: exact 'not the text'" in result.stderr
-    assert f"document {doc}, annotation {data['claims'][0]['id']}: claimer 'nobody-at-all'" in result.stderr
+    assert f"document {doc}: annotation {data['mentions'][0]['id']}: exact 'not the text'" in result.stderr
+    assert f"document {doc}: annotation {data['claims'][0]['id']}: claimer 'nobody-at-all'" in result.stderr
 
 
 def test_every_entity_mentioned_is_in_the_kb_and_aliases_are_used():

@@ -94,7 +94,7 @@ def test_a_v2_fixture_validates_and_relations_are_derived_across_documents(v2, t
     one["claims"][0]["cluster_relation"] = "consistent"
     lay, paths = layout(tmp_path / "b", {"synthetic-doc": one, "synthetic-two": two})
     problems = [str(p) for p in validate_files(paths, TEXTS, lay).problems]
-    assert problems == [f"{paths[0]}, document synthetic-doc, annotation c001: cluster_relation consistent differs from "
+    assert problems == [f"{paths[0]}: document synthetic-doc: annotation c001: cluster_relation consistent differs from "
                         "the derived relation conflicting (incompatible with synthetic-two/c001): correct the value or "
                         "scope, record conflicting, or write relation_justification"]
 
@@ -187,7 +187,7 @@ def test_migration_of_a_fixture_invents_no_value(v2, tmp_path, capsys):
     assert {k: v for k, v in new.items() if k not in ("claims", "schema_version")} == \
         {k: v for k, v in data.items() if k not in ("claims", "schema_version")}
     messages = [str(p) for p in check(new, TEXT, KB, CLUSTERS, str(path))]
-    assert messages == [f"{path}, document synthetic-doc, annotation c001: member of peacekeeper-deaths migrated from "
+    assert messages == [f"{path}: document synthetic-doc: annotation c001: member of peacekeeper-deaths migrated from "
                         "1.0.0 without a value (its 1.0.0 relation was consistent): give cluster_value and cluster_scope "
                         "if the claim states a value of \"number of MINUSMA peacekeepers killed\", else set cluster_id "
                         "to null; then clear legacy_relation (schema/GUIDELINES.md section 2.1)"]

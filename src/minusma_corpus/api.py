@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import MinusmaError
+
 if TYPE_CHECKING:
     import datasets
     import pandas
@@ -27,8 +29,10 @@ def release_dir() -> Path:
         raise FileNotFoundError(f"no release found; run `minusma-corpus build` or set ${RELEASE_ENV}") from None
 
 
-class ReleaseIntegrityError(ValueError):
+class ReleaseIntegrityError(MinusmaError):
     """A file of the release does not match its ``SHA256SUMS`` entry."""
+
+    hint = "reinstall the package or rebuild the release (`minusma-corpus build`)"
 
 
 _VERIFIED: set[tuple[str, int, int]] = set()  # (path, size, mtime) of files checked in this process

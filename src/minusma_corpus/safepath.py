@@ -25,13 +25,17 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from .errors import MinusmaError
+
 CHECKSUMS = "SHA256SUMS"
 STAGING_MARK = ".minusma-corpus-staging"  # present in a staging directory until it is complete
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(MinusmaError):
     """A name or path from input that would leave its directory, or a directory that is not ours."""
+
+    hint = "correct the name in the input, or choose another output directory"
 
 
 def file_name(value: object, what: str) -> str:

@@ -7,16 +7,22 @@ found exactly once.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from ..errors import MinusmaError
 from ..fileio import text_sha256
 
 CONTEXT = 32
 
 
-class AnchorError(ValueError):
+class AnchorError(MinusmaError):
     """A quote that cannot be placed in the text (absent or ambiguous)."""
+
+    def in_file(self, file) -> AnchorError:
+        """The same error, naming the annotation file."""
+        return AnchorError(self.reason, file=file, doc=self.doc, annotation=self.annotation, line=self.line)
+
+    hint = "re-annotate the span by hand in the new text (nothing was written)"
 
 
 def fits(text: str, start: Any, end: Any) -> bool:
@@ -47,20 +53,39 @@ def selector(text: str, start: int, end: int) -> dict[str, Any]:
     }
 
 
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every start offset of ``quote`` in ``text``, overlapping ones included ("aliMa" twice in "aliMaliMa")."""
+    starts, i = [], text.find(quote)
+    while i != -1 and quote:
+        starts.append(i)
+        i = text.find(quote, i + 1)
+    return starts
+
+
 def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: int | None = None) -> int:
     """Start offset of the occurrence of ``exact`` whose surroundings best match ``prefix``/``suffix``.
 
-    Each occurrence is scored by the similarity of the text before and after it to the stored prefix
+    An occurrence whose surroundings are exactly the stored prefix and suffix wins outright (two such are
+    an error). Otherwise each occurrence is scored by the similarity of the text before and after it to the stored prefix
     and suffix (difflib ratios, 0 to 2). Occurrences within 0.1 of the best are ties; a tie is broken
     by closeness to ``near`` (the old offset), and an unbroken tie is an error.
     """
     import difflib
 
-    starts = [m.start() for m in re.finditer(re.escape(exact), text)]
+    starts = occurrences(text, exact)
     if not starts:
         raise AnchorError(f"quote {exact[:60]!r} is not in the text")
     if len(starts) == 1:
         return starts[0]
+    # Where the stored prefix and suffix are still there unchanged, that place is the quote's (and two such
+    # places are a tie no offset can break); only when none is left do near matches compete.
+    intact = [s for s in starts if text[max(0, s - len(prefix)):s] == prefix
+              and text[s + len(exact):s + len(exact) + len(suffix)] == suffix]
+    if len(intact) == 1:
+        return intact[0]
+    if len(intact) > 1:
+        raise AnchorError(f"quote {exact[:60]!r} occurs {len(starts)} times and its prefix/suffix do not single one "
+                          f"out ({len(intact)} places read the same)")
 
     def score(start: int) -> float:
         before = text[max(0, start - len(prefix)) : start]
@@ -70,6 +95,9 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", near: 
 
     scored = sorted(((score(s), s) for s in starts), reverse=True)
     best = scored[0][0]
+    if scored[1][0] == best:  # two places that read the same around the quote: which one is meant is unknown
+        raise AnchorError(f"quote {exact[:60]!r} occurs {len(starts)} times and its prefix/suffix do not single one "
+                          f"out ({sum(sc == best for sc, _ in scored)} places read the same)")
     ties = [s for sc, s in scored if sc >= best - 0.1]
     if len(ties) > 1 and near is not None:
         ties.sort(key=lambda s: abs(s - near))
@@ -116,6 +144,6 @@ def reanchor(annotation_set: dict, new_text: str) -> dict:
         try:
             span.update(anchor(new_text, span))
         except AnchorError as e:
-            raise AnchorError(f"document {annotation_set['doc_id']}, annotation {where}: {e}") from None
+            raise AnchorError(e.reason, doc=annotation_set["doc_id"], annotation=where) from None
     moved["text_sha256"] = text_sha256(new_text)
     return moved

@@ -20,13 +20,34 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 
+from ..errors import MinusmaError
 from .anchor import AnchorError, selector
 from ..fileio import text_sha256
 from .schema import load_schema
 
 
-class DraftError(ValueError):
-    pass
+_SPAN = {"type": "object", "required": ["text"],
+         "properties": {"text": {"type": "string"}, "context": {"type": "string"}, "occurrence": {"type": "integer"},
+                        "all": {"type": "boolean"}}}
+DRAFT_SHAPE = {  # the JSON shape of a draft (the values are checked when the annotation file is made)
+    "type": "object", "required": ["doc_id"],
+    "properties": {
+        "doc_id": {"type": "string"},
+        "mentions": {"type": "array", "items": {**_SPAN, "properties": {**_SPAN["properties"], "label": {"type": "string"}}}},
+        "claims": {"type": "array", "items": {**_SPAN, "properties": {
+            **_SPAN["properties"], "cue": {"anyOf": [{"type": "null"}, _SPAN]},
+            "quantity": {"anyOf": [{"type": "null"}, {"type": "object"}]}}}},
+        "stances": {"type": "array", "items": {"type": "object", "properties": {
+            "evidence": {"type": "array", "items": _SPAN}}}},
+        "document_stance": {"anyOf": [{"type": "null"}, {"type": "object"}]},
+    },
+}
+
+
+class DraftError(MinusmaError):
+    """An authoring draft that cannot become an annotation file."""
+
+    hint = "correct the draft and run `minusma-corpus draft` again"
 
 
 def _place(text: str, spec: dict, where: str) -> tuple[int, int]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import MinusmaError
 from .agreement import precision_recall_f1
 
 
-class GoldError(ValueError):
-    pass
+class GoldError(MinusmaError):
+    """A sentence-boundary gold file that does not fit its text."""
+
+    hint = "correct the gold file (one sentence per line, in the order of the text)"
 
 
 def read_sentence_gold(path: Path, text: str) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from ..errors import InputFileError, MinusmaError, check_shape, json_type, read_json
 from ..fileio import text_sha256, write_atomic
 from .anchor import CONTEXT, span_problem
 from .cluster_values import cluster_problems, member_problems
@@ -37,12 +38,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (self.file, self.doc_id and f"document {self.doc_id}",
+        where = ": ".join(x for x in (self.file, self.doc_id and f"document {self.doc_id}",
                                       self.annotation_id and f"annotation {self.annotation_id}") if x)
         return f"{where}: {self.message}"
 
 
-class AnnotationError(ValueError):
+class AnnotationError(MinusmaError):
+    """Annotation files that break the schema or do not fit their text (every problem, each naming its file)."""
+
+    hint = "fix the annotation file and check it with `minusma-corpus validate FILE`"
+
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
@@ -62,17 +67,23 @@ def migrate(data: dict, path: str, schema: Schema | None = None, explicit: bool 
     version = data.get("schema_version")
     current = parse_version(schema.version)
     while version != schema.version:
+        if version is None:
+            raise SchemaVersionError("no schema_version", file=path)
         if not isinstance(version, str):
-            raise SchemaVersionError(f"{path}: no schema_version")
-        if parse_version(version) > current:
-            raise SchemaVersionError(
-                f"{path}: schema_version {version} is newer than this package's {schema.version}; upgrade minusma-corpus")
+            raise SchemaVersionError(f"schema_version {json.dumps(version)} is not a version string like "
+                                     f"\"{schema.version}\"", file=path)
+        try:
+            newer = parse_version(version) > current
+        except SchemaVersionError as e:
+            raise SchemaVersionError(e.reason, file=path) from None
+        if newer:
+            raise SchemaVersionError(f"schema_version {version} is newer than this package's {schema.version}; "
+                                     "upgrade minusma-corpus", file=path)
         if version not in MIGRATIONS:
-            raise SchemaVersionError(f"{path}: unknown schema_version {version} (no migration to {schema.version})")
+            raise SchemaVersionError(f"unknown schema_version {version} (no migration to {schema.version})", file=path)
         if version in MANUAL and not explicit:
-            raise SchemaVersionError(
-                f"{path}: schema_version {version} predates {schema.version}; run `minusma-corpus migrate {path}`, "
-                "then fill in what it flags (see schema/CHANGELOG.md)")
+            raise SchemaVersionError(f"schema_version {version} predates {schema.version}; run `minusma-corpus "
+                                     f"migrate {path}`, then fill in what it flags (see schema/CHANGELOG.md)", file=path)
         version, step = MIGRATIONS[version]
         data = {**step(data), "schema_version": version}
     return data
@@ -81,9 +92,12 @@ def migrate(data: dict, path: str, schema: Schema | None = None, explicit: bool 
 def read_annotation_file(path: Path) -> dict:
     """Load, migrate and JSON-Schema-validate one annotation file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise AnnotationError([Problem(str(path), None, None, f"not valid JSON: {e}")]) from None
+        data = read_json(path, "an annotation file")
+    except InputFileError as e:
+        raise AnnotationError([Problem(str(path), None, None, e.reason + (f" (line {e.line})" if e.line else ""))]) from None
+    if not isinstance(data, dict):
+        raise AnnotationError([Problem(str(path), None, None, f"the top level is a JSON {json_type(data)}, "
+                                                              "not an object (one annotation set per file)")])
     data = migrate(data, str(path))
     problems = schema_problems(data, str(path))
     if problems:
@@ -135,8 +149,29 @@ def write_annotation_file(path: Path, data: dict) -> None:
     write_atomic(path, dumps_annotation(data))
 
 
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_SHAPES = {
+    "entities.json": ("a knowledge base (a list of entities with string id, label and name)",
+                      {"type": "array", "items": {"type": "object", "required": ["id", "label", "name"],
+                                                  "properties": {"id": {"type": "string"}, "label": {"type": "string"},
+                                                                 "name": {"type": "string"}, "aliases": _STRINGS,
+                                                                 "description": {"type": "string"}}}}),
+    "claim_clusters.json": ("a list of claim clusters (objects with string id and property)",
+                            {"type": "array", "items": {"type": "object", "required": ["id", "property"],
+                                                        "properties": {"id": {"type": "string"},
+                                                                       "property": {"type": "string"},
+                                                                       "description": {"type": "string"}}}}),
+}
+_ANY_LIST = ("a list of objects with a string id",
+             {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}})
+
+
 def read_json_list(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The knowledge base (``entities.json``) or the claim clusters: read, and their shape checked."""
+    data = read_json(path)
+    what, shape = _SHAPES.get(Path(path).name, _ANY_LIST)
+    check_shape(data, shape, path, what)
+    return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,8 +292,8 @@ def check_kb(kb: list[dict], clusters: list[dict], file_kb: str, file_clusters: 
     schema = load_schema()
     problems = []
     ids = [e["id"] for e in kb]
-    for e in kb:
-        if ids.count(e["id"]) > 1:
+    for n, e in enumerate(kb):
+        if e["id"] in ids[:n]:
             problems.append(Problem(file_kb, None, e["id"], "duplicate entity id"))
         if e["label"] not in schema.linked_labels:
             problems.append(Problem(file_kb, None, e["id"], f"label {e['label']!r} is not a linked entity label"))

@@ -13,6 +13,7 @@ Layout of an annotations directory (``annotations/`` in the checkout)::
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ def annotation_files(path: Path) -> list[Path]:
     """The annotation files of a directory (sorted), or the one file ``path`` names."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such annotation file or directory")
+        raise FileNotFoundError(errno.ENOENT, "no such annotation file or directory", str(path))
     if not path.is_dir():
         return [path]
     return sorted(p for p in path.glob("*.json") if p.name not in (KB_FILE, CLUSTERS_FILE))

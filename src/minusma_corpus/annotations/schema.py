@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import MinusmaError
 from ..fileio import replace_between
 from ..resources import resource_path
 
 
-class SchemaVersionError(ValueError):
+class SchemaVersionError(MinusmaError):
     """An annotation file follows a schema version this code cannot read."""
+
+    hint = "set schema_version to a version string this package reads (see schema/schema.yaml)"
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,7 @@ def validate_files(files: list[Path], texts: dict[str, str], layout: AnnotationL
             problems.extend(e.problems)
             continue
         except SchemaVersionError as e:
-            message = str(e).removeprefix(f"{path}: ")  # the Problem names the file once
-            problems.append(Problem(str(path), None, None, message))
+            problems.append(Problem(str(path), None, None, e.reason))
             continue
         if path.stem != data["doc_id"]:
             problems.append(Problem(str(path), data["doc_id"], None, "file name differs from doc_id"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from .options import corpus_options, corpus_texts
@@ -12,16 +11,17 @@ from ..pipeline.corpus import CorpusError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from ..annotations.fileformat import AnnotationError
     from ..annotations.layout import AnnotationLayout
     from ..annotations.validate import validate_files
 
     layout = AnnotationLayout(args.annotations)
     files = args.files or layout.gold_files()
     problems = validate_files(files, corpus_texts(args), layout).problems
-    for p in problems:
-        print(p, file=sys.stderr)
     print(f"{len(files)} annotation files, {len(problems)} problems")
-    return 1 if problems else 0
+    if problems:  # one error line per problem, through the CLI's handler
+        raise AnnotationError(problems)
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -55,16 +55,22 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    import json
-
     from ..annotations.fileformat import write_annotation_file
-    from ..annotations.authoring import from_draft
+    from ..annotations.authoring import DRAFT_SHAPE, DraftError, from_draft
+    from ..errors import check_shape, read_json
 
-    draft = json.loads(args.draft.read_text(encoding="utf-8"))
+    draft = read_json(args.draft, "an authoring draft")
+    if not isinstance(draft, dict):
+        raise DraftError("the top level is not a JSON object (see the docstring of annotations/authoring.py)",
+                         file=args.draft)
+    check_shape(draft, DRAFT_SHAPE, args.draft, "an authoring draft")
     texts = corpus_texts(args)
-    if draft.get("doc_id") not in texts:
-        raise CorpusError(f"{args.draft}: unknown doc_id {draft.get('doc_id')!r}")
-    data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
+    if draft["doc_id"] not in texts:
+        raise CorpusError(f"{args.draft}: unknown doc_id {draft['doc_id']!r}")
+    try:
+        data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
+    except DraftError as e:
+        raise DraftError(e.reason, file=args.draft) from None
     out = args.out / f"{draft['doc_id']}.json"
     write_annotation_file(out, data)
     print(f"wrote {out}: {len(data['mentions'])} mentions, {len(data['claims'])} claims, {len(data['stances'])} stances")
@@ -153,7 +159,8 @@ def _preannotate(args: argparse.Namespace) -> int:
     gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
     for doc_id in progress(args.doc_ids, "pre-annotating", unit="document"):
         if doc_id not in docs:
-            raise CorpusError(f"unknown doc_id {doc_id!r} (add the article to corpus/manifest.jsonl first)")
+            raise CorpusError(f"unknown doc_id {doc_id!r}", file=args.manifest,
+                              hint="add the article to the manifest first (`minusma-corpus manifest`)")
         d = docs[doc_id]
         data = preannotate(doc_id, d.clean.text, gazetteer, d.row.date, nlp=nlp)
         out = args.out / f"{doc_id}.json"
@@ -174,7 +181,7 @@ def _preannotate(args: argparse.Namespace) -> int:
 
 
 def _reanchor(args: argparse.Namespace) -> int:
-    from ..annotations.anchor import reanchor
+    from ..annotations.anchor import AnchorError, reanchor
     from ..annotations.fileformat import read_annotation_file, write_annotation_file
     from ..annotations.layout import AnnotationLayout
     from ..fileio import text_sha256
@@ -184,9 +191,15 @@ def _reanchor(args: argparse.Namespace) -> int:
     moved = {}
     for path in files:  # all or nothing: every file is re-anchored before any is written
         data = read_annotation_file(path)
+        if data["doc_id"] not in texts:
+            raise CorpusError(f"document {data['doc_id']} is not in {args.manifest}", file=path,
+                              hint="add the article to the manifest, or give --raw/--manifest of its corpus")
         text = texts[data["doc_id"]]
         if data["text_sha256"] != text_sha256(text):
-            moved[path] = reanchor(data, text)
+            try:
+                moved[path] = reanchor(data, text)
+            except AnchorError as e:
+                raise e.in_file(path) from None
     for path, data in moved.items():
         write_annotation_file(path, data)
         print(f"re-anchored {path}")

@@ -56,7 +56,8 @@ def _documents(args):
     docs = {d.doc_id: d.document() for d in process(args.raw, args.manifest)}
     unknown = [d for d in getattr(args, "doc_ids", []) or [] if d not in docs]
     if unknown:
-        raise CorpusError(f"unknown doc_id(s): {', '.join(unknown)} (not in {args.manifest})")
+        raise CorpusError(f"unknown doc_id(s): {', '.join(unknown)}", file=args.manifest,
+                          hint="name documents of the manifest (or add the articles to it first)")
     return docs
 
 
@@ -190,21 +191,33 @@ def _import_and_write(tasks: list[dict], args) -> int:
     return 0
 
 
+def _read_tasks(path: Path) -> list:
+    """A Label Studio JSON export or tasks file: a list of tasks, or an error naming the file."""
+    from ..errors import read_json
+    from ..labelstudio.spec import LabelStudioError
+
+    tasks = read_json(path, "a Label Studio JSON export")
+    if not isinstance(tasks, list):
+        raise LabelStudioError(f"the top level is a JSON {'object' if isinstance(tasks, dict) else 'value'}, not "
+                               "a list of tasks; export the project as JSON (not JSON-MIN or a single task)", path)
+    return tasks
+
+
 def _import(args) -> int:
     from ..labelstudio.spec import LabelStudioError
 
+    tasks = _read_tasks(args.export)
     try:
-        tasks = json.loads(args.export.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise LabelStudioError(f"{args.export} is not JSON: {e}") from None
-    return _import_and_write(tasks, args)
+        return _import_and_write(tasks, args)
+    except LabelStudioError as e:
+        raise e.in_file(args.export) from None
 
 
 def _push(args) -> int:
     from ..labelstudio.client import connect, push
     from ..labelstudio.config import label_config
 
-    tasks = json.loads(args.tasks.read_text(encoding="utf-8")) if args.tasks else _tasks(args)
+    tasks = _read_tasks(args.tasks) if args.tasks else _tasks(args)
     report = push(connect(args.url), args.project, tasks, label_config(adjudication=args.adjudication))
     print(f"project {report.project_id} ({'created' if report.created else 'updated'}) on {args.url}: "
           f"{report.uploaded} tasks uploaded in {report.seconds:.1f} s")
@@ -227,10 +240,15 @@ def _adjudicate(args) -> int:
     from ..labelstudio.adjudication import adjudication_tasks, agreement_report
     from ..labelstudio.importer import import_tasks
 
+    from ..labelstudio.spec import LabelStudioError
+
     docs = _documents(args)
-    tasks = json.loads(args.export.read_text(encoding="utf-8"))
+    tasks = _read_tasks(args.export)
     kb, clusters = _kb(args)
-    report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, kb=kb, clusters=clusters)
+    try:
+        report = import_tasks(tasks, {k: d.text for k, d in docs.items()}, kb=kb, clusters=clusters)
+    except LabelStudioError as e:
+        raise e.in_file(args.export) from None
     print(agreement_report(report))
     review = adjudication_tasks(report, docs)
     _write_json(args.out, review)

@@ -37,12 +37,23 @@ def _without_gold(args: argparse.Namespace) -> list[str]:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    from ..errors import MinusmaError, read_text
     from ..fileio import write_atomic
     from ..publish.stats import replace_block, stats_markdown
 
+    if not (args.release / "SHA256SUMS").is_file():
+        raise MinusmaError("not a release directory (no SHA256SUMS)", file=args.release,
+                           hint="give --release a directory written by `minusma-corpus build`")
     block = stats_markdown(args.release)
     if args.write:
-        write_atomic(args.write, replace_block(args.write.read_text(encoding="utf-8"), block))
+        try:
+            updated = replace_block(read_text(args.write, "a Markdown file"), block)
+        except ValueError as e:
+            if isinstance(e, MinusmaError):
+                raise
+            raise MinusmaError(f"no stats block to replace ({e})", file=args.write,
+                               hint="give a file with the stats markers, like DATACARD.md") from None
+        write_atomic(args.write, updated)
         print(f"updated {args.write}")
     else:
         print(block, end="")
@@ -50,15 +61,18 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..api import release_dir
+    from ..api import ReleaseIntegrityError, release_dir
     from ..publish.checksums import verify
 
     directory = args.release or release_dir()
+    if not Path(directory).is_dir():
+        raise ReleaseIntegrityError("not a directory", file=directory, hint="give a release directory")
     problems = verify(directory)
-    for p in problems:
-        print(f"{directory}: {p}", file=sys.stderr)
     print(f"{directory}: {'FAILED' if problems else 'OK'} ({len(problems)} problems)")
-    return 1 if problems else 0
+    if problems:  # one error line per problem, through the CLI's handler
+        raise ReleaseIntegrityError("\n".join(problems), file=directory,
+                                    hint="rebuild the release (`minusma-corpus build`) or restore it")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

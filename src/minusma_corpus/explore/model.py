@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import MinusmaError
+
 
 
 
@@ -38,8 +40,10 @@ SIDE_NAMES = {"a": "A", "b": "B"}
 STATUS_TEXT = {"match": "match", "changed": "changed", "only-a": "only in A", "only-b": "only in B"}
 
 
-class ExploreError(ValueError):
+class ExploreError(MinusmaError):
     """The explorer cannot write its site (names the directory or file and the reason)."""
+
+    hint = "choose another --out directory (new, empty, or an earlier explorer site)"
 
 
 @dataclass(frozen=True)

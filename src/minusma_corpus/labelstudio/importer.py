@@ -186,7 +186,9 @@ def _read_regions(result: list, text: str, where: _Where, s: Schema) -> _Result:
             continue
         rid, control, value = item.get("id"), item.get("from_name"), item.get("value")
         rid = str(rid) if rid is not None else None
-        if not isinstance(value, dict):
+        if not isinstance(control, str):
+            where(rid, f"result item has no from_name string (got {control!r:.60})")
+        elif not isinstance(value, dict):
             where(rid, f"result of {control!r} has no value object")
         elif control == "document_stance":
             _read_document_stance(parts, rid, value, where, s)
@@ -203,7 +205,7 @@ def _read_regions(result: list, text: str, where: _Where, s: Schema) -> _Result:
 
 def _read_document_stance(parts: _Result, rid: str | None, value: dict, where: _Where, s: Schema) -> None:
     got = value.get("choices")
-    if not isinstance(got, list) or len(got) != 1 or got[0] not in s.stance_polarities:
+    if not isinstance(got, list) or len(got) != 1 or not isinstance(got[0], str) or got[0] not in s.stance_polarities:
         where(rid, f"document_stance: expected one of {list(s.stance_polarities)}, got {got!r}")
     elif parts.document_stance is not None:
         where(rid, "more than one document_stance")
@@ -216,7 +218,7 @@ def _read_region(parts: _Result, item: dict, rid: str | None, control: str, valu
     if item.get("to_name", TEXT) != TEXT:
         return where(rid, f"region of {control!r} is on {item.get('to_name')!r}, not on {TEXT!r}")
     got = value.get("labels")
-    if not isinstance(got, list) or len(got) != 1:
+    if not isinstance(got, list) or len(got) != 1 or not isinstance(got[0], str):
         return where(rid, f"{control}: expected exactly one label, got {got!r}")
     if got[0] not in labels:
         return where(rid, f"unknown label {got[0]!r} in {control!r} (schema {s.version} labels: {', '.join(labels)})")
@@ -437,6 +439,9 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
             problems.append(LSProblem(tid, None, None, None, "task has no data object"))
             continue
         doc_id = data.get("doc_id")
+        if not isinstance(doc_id, str):
+            problems.append(LSProblem(tid, None, None, None, f"task data has no doc_id string (got {doc_id!r})"))
+            continue
         where = _Where(problems, tid, doc_id)
         if doc_id not in texts:
             where(None, f"unknown task: document {doc_id!r} is not in the corpus")
@@ -454,12 +459,18 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
             where(None, "the task's text differs from the document's cleaned text (the corpus changed since the "
                         "export: re-export, or import against the old text and run `minusma-corpus reanchor`)")
             continue
-        known = {r.get("content_sha256"): r.get("provenance") for r in meta.get("exported", []) if isinstance(r, dict)}
-        adjudication = meta.get("adjudication")
-        items = [("annotation", a) for a in task.get("annotations") or []]
+        lists = {key: task.get(key) or [] for key in ("annotations", "predictions", "drafts")}
+        if bad := [key for key, value in lists.items() if not isinstance(value, list)]:
+            where(None, f"{', '.join(bad)} must be a list (export the project as JSON)")
+            continue
+        exported = meta.get("exported", [])
+        known = {r.get("content_sha256"): r.get("provenance") for r in exported if isinstance(r, dict)
+                 and isinstance(r.get("content_sha256"), str)} if isinstance(exported, list) else {}
+        adjudication = meta.get("adjudication") if isinstance(meta.get("adjudication"), dict) else None
+        items = [("annotation", a) for a in lists["annotations"]]
         if predictions:
-            items += [("prediction", p) for p in task.get("predictions") or []]
-        for draft in task.get("drafts") or []:
+            items += [("prediction", p) for p in lists["predictions"]]
+        for draft in lists["drafts"]:
             who = draft.get("user") if isinstance(draft, dict) else None
             draft_id = draft.get("id", "?") if isinstance(draft, dict) else draft
             report.skipped.append(f"task {tid} (document {doc_id}): draft {draft_id}{f' by {who}' if who else ''} "
@@ -575,8 +586,13 @@ def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
         problems += schema_problems(data, str(targets[rel]))
     if problems:
         raise AnnotationError(problems)
+    created = [d for d in (out_dir, *out_dir.parents) if not d.exists()]  # removed again if the import fails
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ls-import-", dir=out_dir))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".ls-import-", dir=out_dir))
+    except BaseException:
+        _remove_empty(created)
+        raise
     done: list[tuple[Path, Path | None]] = []  # (target, where its previous version waits)
     made_dirs: list[Path] = []
     try:
@@ -589,10 +605,13 @@ def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
                     (out_dir / parent).mkdir()
                     made_dirs.append(out_dir / parent)
             backup = None
-            if target.exists():
-                backup = staging / ".previous" / rel
+            if target.exists():  # a second name for the previous version: the target is never missing, even
+                backup = staging / ".previous" / rel  # if the process is killed between two steps
                 backup.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, backup)
+                try:
+                    os.link(target, backup)
+                except OSError:
+                    shutil.copy2(target, backup)
             done.append((target, backup))
             os.replace(staging / rel, target)
     except BaseException:
@@ -605,7 +624,15 @@ def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
         for d in reversed(made_dirs):
             with contextlib.suppress(OSError):
                 d.rmdir()
-        raise
-    finally:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(created)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     return [target for target, _ in done]
+
+
+def _remove_empty(directories: list[Path]) -> None:
+    """Remove the directories a failed import created (deepest first), if they are still empty."""
+    for d in directories:
+        with contextlib.suppress(OSError):
+            d.rmdir()

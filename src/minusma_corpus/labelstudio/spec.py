@@ -64,7 +64,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from ..errors import MinusmaError
 
 # Version of the mapping above (stored in every task, checked on import).
 FORMAT = 1
@@ -134,11 +137,17 @@ class LSProblem:
         return ", ".join(where) + f": {self.message}"
 
 
-class LabelStudioError(ValueError):
+class LabelStudioError(MinusmaError):
     """A Label Studio export (or server answer) that cannot be turned into annotation files."""
 
-    def __init__(self, problems: list[LSProblem] | str):
+    hint = "nothing was written: correct the export (or the annotations in Label Studio) and try again"
+
+    def __init__(self, problems: list[LSProblem] | str, file: str | Path | None = None):
         if isinstance(problems, str):
             problems = [LSProblem(None, None, None, None, problems)]
         self.problems = problems
-        super().__init__("\n".join(map(str, problems)))
+        super().__init__("\n".join(map(str, problems)), file=file)
+
+    def in_file(self, file: str | Path) -> LabelStudioError:
+        """The same problems, naming the export file they were found in."""
+        return self if self.file else LabelStudioError(self.problems, file)

@@ -39,13 +39,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from ..errors import MinusmaError
 from . import boilerplate
 from .records import Block, Caption, CleanDocument, Credit, DocumentMetadata, Furniture, OffsetSegment
 from .repair import align, repair_text
 
 
-class CleaningError(ValueError):
+class CleaningError(MinusmaError):
     """Raised when a raw article cannot be cleaned (empty, or no recognisable body)."""
+
+    hint = "check that the file is the text of a news article (see README, Adding an article)"
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from ..errors import MinusmaError, check_shape, loads, read_text
 from ..fileio import sha256_bytes
 from .clean import CleaningError, clean
 
@@ -32,8 +33,21 @@ def outlet_acronym(outlet: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-class CorpusError(ValueError):
+class CorpusError(MinusmaError):
     """Bad input: names the file (and document) and the reason."""
+
+    hint = "fix the raw file or corpus/manifest.jsonl and run the command again"
+
+
+_STRING_OR_NULL = {"type": ["string", "null"]}
+MANIFEST_ROW = {  # the JSON shape of one line of corpus/manifest.jsonl (the fields are checked before)
+    "type": "object",
+    "properties": {"doc_id": {"type": "string"}, "source_file": {"type": "string"},
+                   "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "outlet": _STRING_OR_NULL,
+                   "title": _STRING_OR_NULL, "authors": {"type": "array", "items": {"type": "string"}},
+                   "date": _STRING_OR_NULL, "language": _STRING_OR_NULL, "url": _STRING_OR_NULL,
+                   "rights": {"type": "string"}},
+}
 
 
 @dataclass(frozen=True)
@@ -57,16 +71,16 @@ def read_manifest(path: Path) -> list[ManifestRow]:
     """Read and validate ``corpus/manifest.jsonl``."""
     rows: list[ManifestRow] = []
     names = {f.name for f in fields(ManifestRow)}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(read_text(path, "a manifest (JSON lines)").splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"{path}:{n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise CorpusError(f"{where}: not valid JSON ({e})") from None
+        where = f"{path}: line {n}"
+        record = loads(line, path, line=n)
+        if not isinstance(record, dict):
+            raise CorpusError(f"{where}: a manifest row is a JSON object, one per line")
         if set(record) != names:
             raise CorpusError(f"{where}: fields must be {sorted(names)}, got {sorted(record)}")
+        check_shape(record, MANIFEST_ROW, path, "a manifest row", line=n)
         row = ManifestRow(**{**record, "authors": tuple(record["authors"])})
         if not DOC_ID.match(row.doc_id):
             raise CorpusError(f"{where}: doc_id {row.doc_id!r} is not lower-case words joined by '-'")

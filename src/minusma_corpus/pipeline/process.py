@@ -86,7 +86,7 @@ def process_article(raw_text: str, row: ManifestRow) -> ProcessedDocument:
     try:
         clean_doc = clean(raw_text)
     except CleaningError as e:
-        raise CorpusError(f"{row.source_file} (document {row.doc_id}): {e}") from None
+        raise CorpusError(f"{row.source_file}: document {row.doc_id}: {e}") from None
     sentences, tokens = segment(clean_doc.text, clean_doc.paragraphs())
     return ProcessedDocument(row, raw_text, clean_doc, sentences, tokens)
 
@@ -96,7 +96,8 @@ def read_article(raw_dir: Path, row: ManifestRow) -> str:
     path = raw_dir / row.source_file
     data = path.read_bytes()
     if sha256_bytes(data) != row.sha256:
-        raise CorpusError(f"{path} (document {row.doc_id}): sha256 differs from the manifest; raw files are never edited")
+        raise CorpusError(f"{path}: document {row.doc_id}: sha256 differs from the manifest; raw files are never edited "
+                          "(restore the file, or update its manifest row with `minusma-corpus manifest`)")
     return decode_raw(data, path)
 
 

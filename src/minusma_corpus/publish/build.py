@@ -35,7 +35,8 @@ def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorp
     layout = AnnotationLayout(annotations)
     valid = validate_files(layout.gold_files(), texts(docs), layout)
     if valid.problems:
-        raise CorpusError("invalid annotations (run `minusma-corpus validate`):\n" + "\n".join(map(str, valid.problems)))
+        raise CorpusError("invalid annotations, nothing was built:\n" + "\n".join(map(str, valid.problems)),
+                          hint="fix the annotation file (`minusma-corpus validate` checks them all) and build again")
     return AnnotatedCorpus(docs, valid.sets, valid.kb, valid.clusters)
 
 
