@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .clean import CleaningError, clean
 from .corpus import CorpusError, ManifestRow, check_raw_dir, decode_raw, read_manifest
@@ -88,11 +89,17 @@ def read_article(raw_dir: Path, row: ManifestRow) -> str:
     return decode_raw(data, path)
 
 
-def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
-    """Read, check, clean and segment every article of the manifest (in manifest order)."""
+def process_stream(raw_dir: Path, manifest: Path) -> Iterator[ProcessedDocument]:
+    """Read, check, clean and segment every article of the manifest, one at a time (in manifest order).
+    The manifest and the raw directory are checked before the first document is yielded."""
     rows = read_manifest(manifest)
     check_raw_dir(raw_dir, rows)
-    return [process_article(read_article(raw_dir, row), row) for row in rows]
+    return (process_article(read_article(raw_dir, row), row) for row in rows)
+
+
+def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
+    """Read, check, clean and segment every article of the manifest (in manifest order)."""
+    return list(process_stream(raw_dir, manifest))
 
 
 def texts(docs: list[ProcessedDocument]) -> dict[str, str]:
