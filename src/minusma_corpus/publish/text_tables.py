@@ -132,12 +132,20 @@ COLUMNS: dict[str, Callable[[ProcessedDocument], dict[str, list]]] = {
 
 def record_batch(config: str, docs: Iterable[ProcessedDocument]) -> pa.RecordBatch:
     """The rows of ``docs`` in one config, built column by column (``pa.array``, no row dicts)."""
+    return record_batch_and_offsets(config, docs)[0]
+
+
+def record_batch_and_offsets(config: str, docs: Iterable[ProcessedDocument]) -> tuple[pa.RecordBatch, list[int]]:
+    """``record_batch`` and where each document's rows start (one offset per document, and the end)."""
     schema = CONFIGS[config][0]
     columns: dict[str, list] = {f.name: [] for f in schema}
+    offsets = [0]
     for d in docs:
-        for name, values in COLUMNS[config](d).items():
-            columns[name].extend(values)
-    return pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+        values = COLUMNS[config](d)
+        for name, column in values.items():
+            columns[name].extend(column)
+        offsets.append(offsets[-1] + len(values["doc_id"]))
+    return pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema), offsets
 
 
 def documents_table(docs: list[ProcessedDocument]) -> pa.Table:
