@@ -205,29 +205,50 @@ def _run_ray(path: Path, out: Path, batch_size: int, address: str | None, worker
         import ray.data
     except ImportError:
         raise EngineError("the ray engine needs Ray Data: pip install 'minusma-corpus[ray]'") from None
+    import logging
+
     kind = input_kind(path)
-    if not ray.is_initialized():
+    started = not ray.is_initialized()
+    if started:
         ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
-                 log_to_driver=False, configure_logging=False)
-    ctx = ray.data.DataContext.get_current()
-    ctx.enable_progress_bars = False
-    if kind == "directory":
-        ds = ray.data.from_arrow(_manifest_table(path))
+                 log_to_driver=False, logging_level=logging.WARNING)
+    try:
+        return _ray_pipeline(ray, path, kind, out, batch_size, workers)
+    except ray.exceptions.RayError as e:  # a document's error, raised in a worker: the one line it names
+        cause = e
+        while cause is not None and not isinstance(cause, CorpusError):
+            cause = getattr(cause, "cause", None) or cause.__cause__
+        if cause is None:
+            raise
+        raise EngineError(str(cause)) from None
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _ray_pipeline(ray, path: Path, kind: str, out: Path, batch_size: int, workers: int | None) -> tuple[dict[str, int], int]:
+    import pyarrow.parquet as pq
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    if kind == "directory":  # one block per batch, so that the batches spread over the workers
+        manifest = _manifest_table(path)
+        ds = ray.data.from_arrow([manifest.slice(i, batch_size) for i in range(0, max(manifest.num_rows, 1), batch_size)])
     elif kind == "parquet":
         ds = ray.data.read_parquet(str(path))
     else:
         ds = ray.data.read_json(str(path), lines=True)
-    _check_columns(ds.schema().names, path)
+    if kind != "directory":
+        _check_columns(ds.schema().names, path)
     raw_dir = str(path / "raw") if kind == "directory" else None
     nested = ds.map_batches(process_batch, fn_kwargs={"raw_dir": raw_dir}, batch_size=batch_size,
                             batch_format="pyarrow", zero_copy_batch=True, concurrency=workers).materialize()
-    rows = {}
     for name in CONFIGS:
         part = nested.map_batches(config_table, fn_kwargs={"config": name}, batch_format="pyarrow",
                                   batch_size=None, zero_copy_batch=True)
         part.write_parquet(str(out / name), compression=PARQUET_OPTIONS["compression"])
-    import pyarrow.parquet as pq
-
+    rows = {}
     for name in CONFIGS:
         rows[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in sorted((out / name).glob("*.parquet")))
     return rows, rows["documents"]
