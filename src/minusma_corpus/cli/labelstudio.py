@@ -127,7 +127,7 @@ def _import_and_write(tasks: list[dict], args) -> int:
         for rel in files:
             print(f"  would write {args.out / rel}")
         return 0
-    for path in write_sets(files, args.out):
+    for path in write_sets(files, args.out, validated=True):  # import_tasks validated each set once
         print(f"  wrote {path}")
     return 0
 
