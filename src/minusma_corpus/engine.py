@@ -289,5 +289,4 @@ def read_output(out_dir: Path, config: str) -> pa.Table:
     import pyarrow.parquet as pq
 
     shards = sorted((Path(out_dir) / config).glob("*.parquet"))
-    return pa.concat_tables([pq.read_table(p, schema=CONFIGS[config][0]) for p in shards]) if shards else \
-        CONFIGS[config][0].empty_table()
+    return pa.concat_tables([pq.read_table(p) for p in shards]) if shards else CONFIGS[config][0].empty_table()
