@@ -12,12 +12,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from support import heavy
-from support.paths import ROOT
+from support.paths import ANNOTATIONS, ROOT
 from minusma_corpus.engine import EngineError, config_table, process_batch, read_output, run
 from minusma_corpus.publish.text_tables import CONFIGS
 
 CLI = [sys.executable, "-m", "minusma_corpus.cli"]
-KEYS = {"documents": ["doc_id"], "sentences": ["doc_id", "sentence_id"], "tokens": ["doc_id", "token_id"]}
+KEYS = {"documents": ["doc_id"], "sentences": ["doc_id", "sentence_id"], "tokens": ["doc_id", "token_id"],
+        "preannotations": ["doc_id", "mention_id"]}
 N_SYNTHETIC = 200
 
 
@@ -54,14 +55,36 @@ def _sorted(table: pa.Table, config: str) -> pa.Table:
 def _assert_same(out_dir, expected):
     for name, table in expected.items():
         got = read_output(out_dir, name)
-        assert got.schema.remove_metadata().equals(CONFIGS[name][0].remove_metadata()), name
+        assert got.schema.remove_metadata().equals(table.schema.remove_metadata()), name
         assert _sorted(got, name).equals(_sorted(table, name)), f"{name} differs from the single-process build"
 
 
-def test_local_engine_equals_the_build(synthetic, single_process, tmp_path):
-    report = run(synthetic, tmp_path / "out", "local", batch_size=50)
-    assert report.documents == N_SYNTHETIC
-    _assert_same(report.out_dir, single_process)
+@pytest.fixture(scope="module")
+def local_output(synthetic, tmp_path_factory):
+    return run(synthetic, tmp_path_factory.mktemp("local") / "out", "local", batch_size=50,
+               preannotate_kb=ANNOTATIONS / "entities.json", created="2026-11-29")
+
+
+def test_local_engine_equals_the_build(local_output, single_process):
+    assert local_output.documents == N_SYNTHETIC
+    _assert_same(local_output.out_dir, single_process)
+
+
+def test_preannotations_are_the_pre_annotators_mentions(local_output, synthetic):
+    from minusma_corpus.annotations.layout import AnnotationLayout
+    from minusma_corpus.annotations.preannotate import gazetteer_from_kb, preannotate
+    from minusma_corpus.publish.annotation_tables import ENTITIES
+
+    got = read_output(local_output.out_dir, "preannotations")
+    assert got.schema.remove_metadata().equals(ENTITIES.remove_metadata())
+    assert set(got.column("provenance").combine_chunks().field("status").to_pylist()) == {"predicted"}
+    first = read_output(local_output.out_dir, "documents").slice(0, 1).to_pylist()[0]
+    expected = preannotate(first["doc_id"], first["text"], gazetteer_from_kb(AnnotationLayout(ANNOTATIONS).read_kb()),
+                           first["date"], created="2026-11-29")
+    mine = got.filter(pa.compute.equal(got.column("doc_id"), first["doc_id"]))
+    assert mine.column("mention_id").to_pylist() == [m["id"] for m in expected["mentions"]]
+    assert mine.column("start").to_pylist() == [m["start"] for m in expected["mentions"]]
+    assert local_output.rows["preannotations"] == got.num_rows > 0
 
 
 def test_table_input_equals_the_directory_input(synthetic, single_process, tmp_path):
@@ -109,9 +132,12 @@ def test_ray_extra_is_the_one_the_heavy_tests_install():
 
 
 @pytest.mark.ray
-def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, tmp_path):
+def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, local_output, tmp_path):
     heavy.ensure_ray()
-    report = run(synthetic, tmp_path / "out", "ray", workers=2, batch_size=40)
+    report = run(synthetic, tmp_path / "out", "ray", workers=2, batch_size=40,
+                 preannotate_kb=ANNOTATIONS / "entities.json", created="2026-11-29")
     assert report.documents == N_SYNTHETIC
     assert len(list((report.out_dir / "tokens").glob("*.parquet"))) >= 1
     _assert_same(report.out_dir, single_process)
+    pre = {"preannotations": read_output(local_output.out_dir, "preannotations")}
+    _assert_same(report.out_dir, pre)

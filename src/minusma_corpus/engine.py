@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -26,12 +28,25 @@ import pyarrow as pa
 from .fileio import sha256_bytes
 from .pipeline.corpus import CorpusError, ManifestRow, check_raw_dir, read_manifest, text_rights
 from .pipeline.process import process_article, read_article
+from .publish.annotation_tables import ENTITIES, AnnotatedCorpus, entities_table
 from .publish.checksums import CHECKSUMS, checksums_text
 from .publish.text_tables import CONFIGS, PARQUET_OPTIONS, record_batch, record_batch_and_offsets
 from .safepath import check_replaceable, exclusive, install_dir, remove_stale, staging_dir
 
 ENGINES = ("local", "ray")
-NESTED = ("sentences", "tokens")  # configs carried as one list column per document in the nested table
+PREANNOTATIONS = "preannotations"  # predicted entity mentions (--preannotate), in the release's `entities` schema
+
+
+def output_schemas(preannotate: bool = False) -> dict[str, pa.Schema]:
+    """The configs a run writes: the release's text configs, and ``preannotations`` if asked."""
+    return {**{name: schema for name, (schema, _d) in CONFIGS.items()}, **({PREANNOTATIONS: ENTITIES} if preannotate else {})}
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    raw_dir: str | None = None  # a corpus directory's raw/ (the batch holds manifest rows), else raw_text
+    kb: str | None = None  # pre-annotate with this knowledge base (entities.json) as gazetteer
+    created: str = ""  # the pre-annotations' provenance date (one for the whole run)
 INPUT_COLUMNS = ("doc_id", "raw_text")
 _OPTIONAL = ("source_file", "sha256", "outlet", "title", "authors", "date", "language", "url", "rights")
 
@@ -64,19 +79,46 @@ def _row(record: dict, raw: str) -> ManifestRow:
         language=record.get("language"), url=record.get("url"), rights=record.get("rights") or text_rights(outlet))
 
 
-def _nested_type(config: str) -> pa.DataType:
-    return pa.list_(pa.struct([f for f in CONFIGS[config][0] if f.name != "doc_id"]))
+def _nested(flat: pa.Table | pa.RecordBatch, offsets: list[int]) -> pa.ListArray:
+    """``flat``'s rows (less ``doc_id``) as one list per document, document i holding rows offsets[i]:offsets[i+1]."""
+    fields = [f for f in flat.schema if f.name != "doc_id"]
+    columns = [flat.column(f.name) for f in fields]
+    columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in columns]
+    inner = pa.StructArray.from_arrays(columns, fields=fields)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), inner, type=pa.list_(pa.struct(fields)))
 
 
-def process_batch(batch: pa.Table, raw_dir: str | None = None) -> pa.Table:
-    """Clean and segment a batch of documents. ``batch`` has ``doc_id`` and either ``raw_text`` or, with
-    ``raw_dir``, the manifest's columns (the raw file is read and checked against its sha256)."""
-    records = batch.to_pylist()
+@lru_cache(maxsize=4)
+def _gazetteers(kb: str) -> tuple[dict, dict]:
+    """The knowledge base's gazetteer and the field data (loaded once per worker process)."""
+    from .annotations.fileformat import read_json_list
+    from .annotations.preannotate import field_gazetteer, gazetteer_from_kb
+
+    return gazetteer_from_kb(read_json_list(Path(kb))), field_gazetteer()
+
+
+def _preannotations(docs: list, options: BatchOptions) -> pa.ListArray:
+    from .annotations.preannotate import preannotate
+
+    gazetteer, field = _gazetteers(options.kb)
+    sets = {d.doc_id: preannotate(d.doc_id, d.text, gazetteer, d.row.date, field=field, created=options.created)
+            for d in docs}
+    offsets = [0]
+    for d in docs:
+        offsets.append(offsets[-1] + len(sets[d.doc_id]["mentions"]))
+    return _nested(entities_table(AnnotatedCorpus(docs, sets, [], [])), offsets)
+
+
+def process_batch(batch: pa.Table, options: BatchOptions = BatchOptions()) -> pa.Table:
+    """Clean and segment (and, with ``options.kb``, pre-annotate) a batch of documents. ``batch`` has
+    ``doc_id`` and either ``raw_text`` or, with ``options.raw_dir``, the manifest's columns (the raw file
+    is read and checked against its sha256). The result has the ``documents`` columns and one list
+    column per other config (a document's sentences, tokens, pre-annotations)."""
     docs = []
-    for record in records:
-        if raw_dir is not None:
+    for record in batch.to_pylist():
+        if options.raw_dir is not None:
             row = ManifestRow(**{**record, "authors": tuple(record["authors"] or ())})
-            docs.append(process_article(read_article(Path(raw_dir), row), row))
+            docs.append(process_article(read_article(Path(options.raw_dir), row), row))
         else:
             raw = record.get("raw_text")
             if not isinstance(raw, str) or not raw.strip():
@@ -84,18 +126,20 @@ def process_batch(batch: pa.Table, raw_dir: str | None = None) -> pa.Table:
             docs.append(process_article(raw, _row(record, raw)))
     documents = record_batch("documents", docs)
     arrays, names = list(documents.columns), list(documents.schema.names)
-    for config in NESTED:
-        flat, offsets = record_batch_and_offsets(config, docs)
-        inner = pa.StructArray.from_arrays(flat.columns[1:], fields=list(flat.schema)[1:])
-        arrays.append(pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), inner, type=_nested_type(config)))
-        names.append(config)
+    for config in CONFIGS:
+        if config != "documents":
+            arrays.append(_nested(*record_batch_and_offsets(config, docs)))
+            names.append(config)
+    if options.kb:
+        arrays.append(_preannotations(docs, options))
+        names.append(PREANNOTATIONS)
     return pa.Table.from_arrays(arrays, names=names)
 
 
 def config_table(nested: pa.Table, config: str) -> pa.Table:
-    """One config of a nested batch, with the release's schema."""
-    schema = CONFIGS[config][0]
-    if config not in NESTED:
+    """One config of a nested batch, with its schema (the release's)."""
+    schema = output_schemas(True)[config]
+    if config == "documents":
         return nested.select(schema.names).cast(schema)
     lists = nested.column(config).combine_chunks()
     parents = pa.compute.list_parent_indices(lists)
@@ -177,18 +221,18 @@ def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
 # --------------------------------------------------------------------------------------------
 
 
-def _run_local(path: Path, out: Path, batch_size: int) -> tuple[dict[str, int], int]:
+def _run_local(path: Path, out: Path, batch_size: int, options: BatchOptions) -> tuple[dict[str, int], int]:
     import pyarrow.parquet as pq
 
-    raw_dir = str(path / "raw") if input_kind(path) == "directory" else None
-    rows = dict.fromkeys(CONFIGS, 0)
+    schemas = output_schemas(bool(options.kb))
+    rows = dict.fromkeys(schemas, 0)
     writers = {}
     try:
-        for name, (schema, _desc) in CONFIGS.items():
+        for name, schema in schemas.items():
             (out / name).mkdir()
             writers[name] = pq.ParquetWriter(out / name / "part-00000.parquet", schema, **PARQUET_OPTIONS)
         for batch in local_batches(path, batch_size):
-            nested = process_batch(batch, raw_dir)
+            nested = process_batch(batch, options)
             for name, writer in writers.items():
                 table = config_table(nested, name)
                 writer.write_table(table)
@@ -199,7 +243,8 @@ def _run_local(path: Path, out: Path, batch_size: int) -> tuple[dict[str, int], 
     return rows, rows["documents"]
 
 
-def _run_ray(path: Path, out: Path, batch_size: int, address: str | None, workers: int | None) -> tuple[dict[str, int], int]:
+def _run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, address: str | None,
+             workers: int | None) -> tuple[dict[str, int], int]:
     try:
         import ray
         import ray.data
@@ -213,7 +258,7 @@ def _run_ray(path: Path, out: Path, batch_size: int, address: str | None, worker
         ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
                  log_to_driver=False, logging_level=logging.WARNING)
     try:
-        return _ray_pipeline(ray, path, kind, out, batch_size, workers)
+        return _ray_pipeline(ray, path, kind, out, batch_size, options, workers)
     except ray.exceptions.RayError as e:  # a document's error, raised in a worker: the one line it names
         cause = e
         while cause is not None and not isinstance(cause, CorpusError):
@@ -226,7 +271,8 @@ def _run_ray(path: Path, out: Path, batch_size: int, address: str | None, worker
             ray.shutdown()
 
 
-def _ray_pipeline(ray, path: Path, kind: str, out: Path, batch_size: int, workers: int | None) -> tuple[dict[str, int], int]:
+def _ray_pipeline(ray, path: Path, kind: str, out: Path, batch_size: int, options: BatchOptions,
+                  workers: int | None) -> tuple[dict[str, int], int]:
     import pyarrow.parquet as pq
 
     context = ray.data.DataContext.get_current()
@@ -241,28 +287,35 @@ def _ray_pipeline(ray, path: Path, kind: str, out: Path, batch_size: int, worker
         ds = ray.data.read_json(str(path), lines=True)
     if kind != "directory":
         _check_columns(ds.schema().names, path)
-    raw_dir = str(path / "raw") if kind == "directory" else None
-    nested = ds.map_batches(process_batch, fn_kwargs={"raw_dir": raw_dir}, batch_size=batch_size,
+    nested = ds.map_batches(process_batch, fn_kwargs={"options": options}, batch_size=batch_size,
                             batch_format="pyarrow", zero_copy_batch=True, concurrency=workers).materialize()
-    for name in CONFIGS:
+    schemas = output_schemas(bool(options.kb))
+    for name in schemas:
         part = nested.map_batches(config_table, fn_kwargs={"config": name}, batch_format="pyarrow",
                                   batch_size=None, zero_copy_batch=True)
         part.write_parquet(str(out / name), compression=PARQUET_OPTIONS["compression"])
     rows = {}
-    for name in CONFIGS:
+    for name in schemas:
         rows[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in sorted((out / name).glob("*.parquet")))
     return rows, rows["documents"]
 
 
 def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str | None = None,
-        workers: int | None = None, batch_size: int = 64) -> ProcessReport:
+        workers: int | None = None, batch_size: int = 64, preannotate_kb: Path | None = None,
+        created: str | None = None) -> ProcessReport:
     """Process every document of ``input_path`` into Parquet shards ``out_dir/<config>/*.parquet`` (the
-    release's schemas) and a ``SHA256SUMS``. The output appears whole or not at all; a directory that
+    release's schemas) and a ``SHA256SUMS``; with ``preannotate_kb`` (an ``entities.json``), also the
+    pre-annotator's entity mentions (``preannotations``, status ``predicted``, dated ``created``). The output appears whole or not at all; a directory that
     is not an earlier output of this command (or empty) is never replaced."""
     if engine not in ENGINES:
         raise EngineError(f"unknown engine {engine!r} (choose {', '.join(ENGINES)})")
     input_path, out_dir = Path(input_path), Path(out_dir).resolve()
-    input_kind(input_path)
+    kind = input_kind(input_path)
+    if preannotate_kb is not None and not Path(preannotate_kb).is_file():
+        raise EngineError(f"{preannotate_kb}: no such knowledge base (give the annotations' entities.json)")
+    options = BatchOptions(str((input_path / "raw").resolve()) if kind == "directory" else None,
+                           str(Path(preannotate_kb).resolve()) if preannotate_kb else None,
+                           created or date.today().isoformat())
     check_replaceable(out_dir)
     start = time.perf_counter()
     with exclusive(out_dir):
@@ -270,9 +323,9 @@ def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str 
         staging = staging_dir(out_dir)
         try:
             if engine == "local":
-                rows, documents = _run_local(input_path, staging, batch_size)
+                rows, documents = _run_local(input_path, staging, batch_size, options)
             else:
-                rows, documents = _run_ray(input_path, staging, batch_size, address, workers)
+                rows, documents = _run_ray(input_path, staging, batch_size, options, address, workers)
             (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
             install_dir(staging, out_dir)
         except BaseException:
@@ -289,4 +342,4 @@ def read_output(out_dir: Path, config: str) -> pa.Table:
     import pyarrow.parquet as pq
 
     shards = sorted((Path(out_dir) / config).glob("*.parquet"))
-    return pa.concat_tables([pq.read_table(p) for p in shards]) if shards else CONFIGS[config][0].empty_table()
+    return pa.concat_tables([pq.read_table(p) for p in shards]) if shards else output_schemas(True)[config].empty_table()

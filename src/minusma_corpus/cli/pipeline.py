@@ -35,7 +35,7 @@ def _process(args: argparse.Namespace) -> int:
     from ..engine import run
 
     report = run(args.input, args.out, args.engine, address=args.address, workers=args.workers,
-                 batch_size=args.batch_size)
+                 batch_size=args.batch_size, preannotate_kb=args.preannotate)
     print(f"wrote {report.out_dir}: {report.documents:,} documents in {report.seconds:.1f} s "
           f"({report.documents / max(report.seconds, 1e-9):.0f}/s)")
     print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in report.rows.items()))
@@ -63,4 +63,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--address", default=None, help="a Ray cluster's address (default: start Ray on this machine)")
     p.add_argument("--workers", type=int, default=None, help="parallel Ray tasks (default: every core Ray sees)")
     p.add_argument("--batch-size", type=int, default=64, help="documents per batch")
+    p.add_argument("--preannotate", type=Path, metavar="ENTITIES_JSON", default=None,
+                   help="also propose entity mentions (the pre-annotator, with this knowledge base as gazetteer): "
+                        "config `preannotations`, the release's `entities` schema, status predicted")
     p.set_defaults(func=_process)
