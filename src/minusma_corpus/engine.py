@@ -39,7 +39,8 @@ PREANNOTATIONS = "preannotations"  # predicted entity mentions (--preannotate), 
 
 def output_schemas(preannotate: bool = False) -> dict[str, pa.Schema]:
     """The configs a run writes: the release's text configs, and ``preannotations`` if asked."""
-    return {**{name: schema for name, (schema, _d) in CONFIGS.items()}, **({PREANNOTATIONS: ENTITIES} if preannotate else {})}
+    schemas = {name: schema for name, (schema, _desc) in CONFIGS.items()}
+    return {**schemas, PREANNOTATIONS: ENTITIES} if preannotate else schemas
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class BatchOptions:
     raw_dir: str | None = None  # a corpus directory's raw/ (the batch holds manifest rows), else raw_text
     kb: str | None = None  # pre-annotate with this knowledge base (entities.json) as gazetteer
     created: str = ""  # the pre-annotations' provenance date (one for the whole run)
+
+
 INPUT_COLUMNS = ("doc_id", "raw_text")
 _OPTIONAL = ("source_file", "sha256", "outlet", "title", "authors", "date", "language", "url", "rights")
 
