@@ -15,7 +15,6 @@ alone (``process_article``) in documents per CPU second of one core.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
