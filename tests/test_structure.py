@@ -23,9 +23,9 @@ from support import heavy
 from support.paths import ANNOTATIONS, RAW, ROOT
 
 PACKAGE = ROOT / "src" / "minusma_corpus"
-# pipeline <- annotations <- publish <- {api, labelstudio, explore} <- cli; fileio, safepath and resources below them all
-LAYER = {"fileio": 0, "errors": 0, "safepath": 0, "resources": 0, "version": 0, "progress": 0, "pipeline": 1, "annotations": 2, "publish": 3, "api": 4,
-         "labelstudio": 4,
+# pipeline <- annotations <- publish <- {api, engine, labelstudio, explore} <- cli; fileio, safepath and resources below them all
+LAYER = {"fileio": 0, "errors": 0, "progress": 0, "safepath": 0, "resources": 0, "version": 0, "pipeline": 1, "annotations": 2, "publish": 3, "api": 4,
+         "engine": 4, "labelstudio": 4,
          "explore": 4, "cli": 5}
 
 
@@ -151,8 +151,8 @@ def test_the_explorer_diff_and_agreement_diff_pair_the_same_annotations(gold):
 def test_process_article_is_what_process_gives_for_each_document(processed):
     from support.paths import MANIFEST
 
-    for row in read_manifest(MANIFEST)[:3]:
-        one = process_article(read_article(RAW, row), row)
+    for position, row in enumerate(read_manifest(MANIFEST)[:3]):
+        one = process_article(read_article(RAW, row), row, position)
         assert one == processed[row.doc_id]
         assert one.document().text == one.text and one.document().meta["title"] == row.title
 

@@ -7,6 +7,7 @@ VARIABLE = "MINUSMA_HEAVY_TESTS"
 MARKERS = {
     "labelstudio": "needs a real Label Studio server (installed into its own venv, ~1 GB)",
     "browser": "needs headless Chromium (installed with apt-get when missing)",
+    "ray": "needs Ray Data, the package's `ray` extra (installed with pip when missing, ~100 MB)",
 }
 
 
@@ -16,3 +17,16 @@ def enabled() -> bool:
 
 def skip_reason(marker: str) -> str:
     return f"{MARKERS[marker]}: run with {VARIABLE}=1 to install what it needs and run it"
+
+
+def ensure_ray() -> None:
+    """Install the package's ``ray`` extra into this interpreter when it is missing (heavy tests only)."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("ray") is None or importlib.util.find_spec("ray.data") is None:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", RAY_REQUIREMENT], check=True)
+
+
+RAY_REQUIREMENT = "ray[data]>=2.40"  # the `ray` extra of pyproject.toml (a test checks they agree)

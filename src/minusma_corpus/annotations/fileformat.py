@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -105,10 +106,32 @@ def read_annotation_file(path: Path) -> dict:
     return data
 
 
-def schema_problems(data: dict, file: str) -> list[Problem]:
+@lru_cache(maxsize=1)
+def _compiled_schema():
+    """The annotation JSON Schema compiled to Python once (fastjsonschema): the fast yes/no check."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(json_schema())
+
+
+@lru_cache(maxsize=1)
+def _explaining_validator():
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(json_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(json_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def schema_problems(data: dict, file: str) -> list[Problem]:
+    """The JSON-Schema problems of one annotation set. A valid set is checked once, by the compiled
+    validator; an invalid one is explained by ``jsonschema`` (every error, with its path)."""
+    import fastjsonschema
+
+    try:
+        _compiled_schema()(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    validator = _explaining_validator()
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = list(error.absolute_path)

@@ -174,7 +174,7 @@ def _import_and_write(tasks: list[dict], args) -> int:
         for rel in files:
             print(f"  would write {args.out / rel}")
     else:
-        written = write_sets(files, args.out) if files else []
+        written = write_sets(files, args.out, validated=True)  # import_tasks validated each set once if files else []
         for path in written:
             print(f"  wrote {path}")
         if written:

@@ -576,13 +576,14 @@ def arrange(report: ImportReport, layout: str = "per-annotator") -> dict[Path, d
     return files
 
 
-def write_sets(files: dict[Path, dict], out_dir: Path) -> list[Path]:
+def write_sets(files: dict[Path, dict], out_dir: Path, *, validated: bool = False) -> list[Path]:
     """Write the files of ``arrange`` under ``out_dir``, all or nothing: every path is checked to stay
-    inside ``out_dir`` and every file validated and staged in a temporary directory first; then they are
-    moved into place, and if one move fails the ones already made are undone (replaced files restored)."""
+    inside ``out_dir`` and every file validated (unless ``validated``: ``import_tasks`` validated every
+    set it returned) and staged in a temporary directory first; then they are moved into place, and if
+    one move fails the ones already made are undone (replaced files restored)."""
     targets = {rel: inside(out_dir, rel, "annotation file") for rel in files}
     problems = []
-    for rel, data in files.items():
+    for rel, data in files.items() if not validated else ():
         problems += schema_problems(data, str(targets[rel]))
     if problems:
         raise AnnotationError(problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .clean import CleaningError, clean
 from .corpus import CorpusError, ManifestRow, check_raw_dir, decode_raw, read_manifest
@@ -26,6 +27,7 @@ class ProcessedDocument:
     clean: CleanDocument
     sentences: list[Sentence]
     tokens: list[Token]
+    position: int = 0  # the article's place in the manifest (or the input table), 0-based: its fold
 
     @property
     def doc_id(self) -> str:
@@ -81,14 +83,15 @@ def shorten(text: str, width: int) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-def process_article(raw_text: str, row: ManifestRow) -> ProcessedDocument:
-    """Clean and segment one raw article (already decoded); a cleaning failure names the document."""
+def process_article(raw_text: str, row: ManifestRow, position: int = 0) -> ProcessedDocument:
+    """Clean and segment one raw article (already decoded; ``position``: its place in the manifest or
+    input, 0-based); a cleaning failure names the document."""
     try:
         clean_doc = clean(raw_text)
     except CleaningError as e:
         raise CorpusError(f"{row.source_file}: document {row.doc_id}: {e}") from None
     sentences, tokens = segment(clean_doc.text, clean_doc.paragraphs())
-    return ProcessedDocument(row, raw_text, clean_doc, sentences, tokens)
+    return ProcessedDocument(row, raw_text, clean_doc, sentences, tokens, position)
 
 
 def read_article(raw_dir: Path, row: ManifestRow) -> str:
@@ -101,11 +104,18 @@ def read_article(raw_dir: Path, row: ManifestRow) -> str:
     return decode_raw(data, path)
 
 
-def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
-    """Read, check, clean and segment every article of the manifest (in manifest order)."""
+def process_stream(raw_dir: Path, manifest: Path) -> Iterator[ProcessedDocument]:
+    """Read, check, clean and segment every article of the manifest, one at a time (in manifest order).
+    The manifest and the raw directory are checked before the first document is yielded."""
     rows = read_manifest(manifest)
     check_raw_dir(raw_dir, rows)
-    return [process_article(read_article(raw_dir, row), row) for row in progress(rows, "processing articles", unit="article")]
+    return (process_article(read_article(raw_dir, row), row, i)
+            for i, row in enumerate(progress(rows, "processing articles", unit="article")))
+
+
+def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:
+    """Read, check, clean and segment every article of the manifest (in manifest order)."""
+    return list(process_stream(raw_dir, manifest))
 
 
 def texts(docs: list[ProcessedDocument]) -> dict[str, str]:

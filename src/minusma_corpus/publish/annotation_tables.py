@@ -16,7 +16,7 @@ from ..annotations.cluster_values import derived_relations
 from ..annotations.schema import load_schema
 from ..pipeline.corpus import CorpusError
 from ..pipeline.process import ProcessedDocument
-from .folds import FOLD, folds
+from .folds import FOLD
 from .release_clusters import claim_fields, claim_row, cluster_fields, cluster_row, member_fields, member_row
 from .text_tables import SPAN
 
@@ -93,7 +93,7 @@ class AnnotatedCorpus:
     clusters: list[dict]
 
     def folds(self) -> dict[str, int]:
-        return folds([d.row.doc_id for d in self.docs])
+        return {d.row.doc_id: d.position for d in self.docs}
 
 
 def _provenance(a: dict) -> dict:

@@ -6,20 +6,21 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from ..version import __version__
 from ..annotations.layout import AnnotationLayout
 from ..annotations.validate import validate_files
 from ..fileio import sha256_file
 from ..pipeline.corpus import CorpusError
-from ..pipeline.process import ProcessedDocument, process, texts
+from ..pipeline.process import ProcessedDocument, process_stream, texts
 from ..safepath import check_replaceable, exclusive, install_dir, remove_stale, staging_dir
 from .annotation_tables import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
 from .card import FIGURE, card_markdown, license_markdown
 from .checksums import CHECKSUMS, checksums_text
 from .croissant import croissant
 from .figure import clusters_svg
-from .text_tables import CONFIGS, tables, write_parquet
+from .text_tables import CONFIGS, TextTableWriter, write_parquet
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class BuildReport:
 
 
 def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorpus:
-    """The gold annotations of ``docs``, validated (any problem stops the build); each file is read once."""
+    """The gold annotations of ``docs`` (the documents that have a gold file), validated (any problem stops
+    the build); each file is read and validated once."""
     layout = AnnotationLayout(annotations)
     valid = validate_files(layout.gold_files(), texts(docs), layout)
     if valid.problems:
@@ -55,8 +57,8 @@ def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, chang
     that is not a release (or empty) is never replaced."""
     check_replaceable(out_dir.resolve())  # before the work, so a wrong --out fails at once
     date_published = release_date(changelog, __version__)
-    docs = process(raw_dir, manifest)
-    tables_by_config = {**tables(docs), **annotation_tables(annotated(docs, annotations))}
+    docs = process_stream(raw_dir, manifest)  # checks the manifest and raw directory before any writing
+    gold_ids = {p.stem for p in AnnotationLayout(annotations).gold_files()}
     descriptions = {name: desc for name, (_schema, desc) in {**CONFIGS, **ANNOTATION_CONFIGS}.items()}
     out_dir = out_dir.resolve()
     with exclusive(out_dir):
@@ -64,21 +66,42 @@ def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, chang
         check_replaceable(out_dir)
         staging = staging_dir(out_dir)
         try:
-            _write_release(staging, tables_by_config, descriptions, date_published)
+            rows = _write_release(staging, docs, gold_ids, annotations, descriptions, date_published)
             warnings += install_dir(staging, out_dir)
         except BaseException:
             if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
                 shutil.rmtree(staging, ignore_errors=True)
             raise
     files = {p.relative_to(out_dir).as_posix(): p.stat().st_size for p in sorted(out_dir.rglob("*")) if p.is_file()}
-    return BuildReport(out_dir, files, {n: t.num_rows for n, t in tables_by_config.items()}, warnings)
+    return BuildReport(out_dir, files, rows, warnings)
 
 
-def _write_release(staging: Path, tables_by_config: dict, descriptions: dict, date_published: str) -> None:
+def write_text_configs(staging: Path, docs: Iterable[ProcessedDocument], keep: set[str]) -> tuple[dict, list]:
+    """Stream ``docs`` into the text configs; returns their summaries and the documents whose id is in
+    ``keep`` (the gold ones, which the annotation configs need whole)."""
+    writer = TextTableWriter(staging)
+    kept = []
+    try:
+        for d in docs:
+            writer.add(d)
+            if d.doc_id in keep:
+                kept.append(d)
+        return writer.close(), kept
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _write_release(staging: Path, docs: Iterable[ProcessedDocument], gold_ids: set[str], annotations: Path,
+                   descriptions: dict, date_published: str) -> dict[str, int]:
+    text_summaries, gold_docs = write_text_configs(staging, docs, gold_ids)
+    annotation = annotation_tables(annotated(gold_docs, annotations))
+    for name, table in annotation.items():
+        write_parquet(table, staging / f"{name}.parquet")
+    tables_by_config = {**text_summaries, **annotation}
     sizes, digests = {}, {}
-    for name, table in tables_by_config.items():
+    for name in tables_by_config:
         path = staging / f"{name}.parquet"
-        write_parquet(table, path)
         sizes[name], digests[path.name] = path.stat().st_size, sha256_file(path)
     card = card_markdown(tables_by_config, sizes, __version__, descriptions, class_labels())
     files = {
@@ -92,4 +115,4 @@ def _write_release(staging: Path, tables_by_config: dict, descriptions: dict, da
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         (staging / name).write_text(content, encoding="utf-8")
     (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
-
+    return {name: t.num_rows for name, t in tables_by_config.items()}

@@ -48,50 +48,69 @@ def size_category(rows: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+_DTYPES = {pa.string(): "string", pa.large_string(): "large_string", pa.bool_(): "bool", pa.int8(): "int8",
+           pa.int16(): "int16", pa.int32(): "int32", pa.int64(): "int64", pa.float32(): "float32",
+           pa.float64(): "float64"}
+
+
+def _feature(arrow_type: pa.DataType, names: list[str] | None = None):
+    """The Hugging Face ``datasets`` feature of an Arrow type, as the card's YAML writes it (``dtype``,
+    ``list``, ``struct``, ``class_label``), without importing ``datasets``."""
+    if pa.types.is_list(arrow_type):
+        inner = _feature(arrow_type.value_type, names)
+        return {"list": inner.get("dtype", inner.get("struct", inner))}
+    if pa.types.is_struct(arrow_type):
+        return {"struct": [{"name": f.name, **_feature(f.type)} for f in arrow_type]}
+    if names is not None:
+        return {"dtype": {"class_label": {"names": {str(i): n for i, n in enumerate(names)}}}}
+    if arrow_type not in _DTYPES:
+        raise ValueError(f"no Hugging Face feature for Arrow type {arrow_type}")
+    return {"dtype": _DTYPES[arrow_type]}
+
+
+def features_yaml(schema: pa.Schema, class_labels: dict[str, list[str]]) -> list[dict]:
+    """``dataset_info.features`` of one config; the columns in ``class_labels`` become ``ClassLabel``s."""
+    return [{"name": f.name, **_feature(f.type, class_labels.get(f.name))} for f in schema]
+
+
 def card_yaml(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int],
               class_labels: dict[str, dict[str, list[str]]]) -> str:
     """The card's YAML header: Hub metadata, ``configs`` and ``dataset_info``. Features are derived from
-    the Arrow schemas; the columns named in ``class_labels`` become ``ClassLabel`` features."""
-    from datasets import ClassLabel, Features, List, SplitDict, SplitInfo
-    from datasets.info import DatasetInfo, DatasetInfosDict
-    from huggingface_hub import DatasetCardData
+    the Arrow schemas; the columns named in ``class_labels`` become ``ClassLabel`` features. Written with
+    PyYAML the way ``huggingface_hub.DatasetCardData.to_yaml`` writes it (tests load it with both
+    ``huggingface_hub`` and ``datasets``)."""
+    import yaml
 
-    def features(name: str, table: pa.Table) -> Features:
-        feats = Features.from_arrow_schema(table.schema)
-        for column, names in class_labels.get(name, {}).items():
-            feats[column] = List(ClassLabel(names=names)) if isinstance(feats[column], List) else ClassLabel(names=names)
-        return feats
-
-    card = DatasetCardData(
-        pretty_name=PRETTY_NAME,
-        license="other",
-        license_name="cc-by-4.0-annotations-third-party-texts",
-        license_link="LICENSE.md",
-        language=["en"],
-        multilinguality=["monolingual"],
-        size_categories=[size_category(max(t.num_rows for t in tables_by_config.values()))],  # largest config
-        source_datasets=["original"],
-        language_creators=["found"],
-        annotations_creators=["machine-generated"],
-        task_categories=["token-classification", "text-classification"],
-        task_ids=["named-entity-recognition", "entity-linking-classification", "fact-checking",
-                  "multi-class-classification"],
-        tags=["news", "peacekeeping", "mali", "minusma", "claims", "stance-detection", "entity-linking",
-              "cross-document-coreference", "claim-clustering"],
-        configs=[
+    metadata = {
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "language": ["en"],
+        "license": "other",
+        "multilinguality": ["monolingual"],
+        "size_categories": [size_category(max(t.num_rows for t in tables_by_config.values()))],  # largest config
+        "source_datasets": ["original"],
+        "task_categories": ["token-classification", "text-classification"],
+        "task_ids": ["named-entity-recognition", "entity-linking-classification", "fact-checking",
+                     "multi-class-classification"],
+        "pretty_name": PRETTY_NAME,
+        "license_name": "cc-by-4.0-annotations-third-party-texts",
+        "license_link": "LICENSE.md",
+        "tags": ["news", "peacekeeping", "mali", "minusma", "claims", "stance-detection", "entity-linking",
+                 "cross-document-coreference", "claim-clustering"],
+        "configs": [
             {"config_name": name, "data_files": [{"split": "train", "path": f"{name}.parquet"}],
              **({"default": True} if i == 0 else {})}
             for i, name in enumerate(tables_by_config)
         ],
-    )
-    infos = DatasetInfosDict()
-    for name, table in tables_by_config.items():
-        splits = SplitDict()
-        splits.add(SplitInfo(name="train", num_bytes=table.nbytes, num_examples=table.num_rows))
-        infos[name] = DatasetInfo(features=features(name, table), splits=splits, download_size=file_sizes[name],
-                                  dataset_size=table.nbytes)
-    infos.to_dataset_card_data(card)
-    return card.to_yaml()
+        "dataset_info": [
+            {"config_name": name,
+             "features": features_yaml(table.schema, class_labels.get(name, {})),
+             "splits": [{"name": "train", "num_bytes": table.nbytes, "num_examples": table.num_rows}],
+             "download_size": file_sizes[name], "dataset_size": table.nbytes}
+            for name, table in sorted(tables_by_config.items())
+        ],
+    }
+    return yaml.dump(metadata, sort_keys=False, allow_unicode=True).strip()
 
 
 # --------------------------------------------------------------------------------------------

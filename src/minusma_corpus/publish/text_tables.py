@@ -6,13 +6,14 @@ the card's ``dataset_info`` and the Croissant fields are derived from them (``ca
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import pyarrow as pa
 
 from ..pipeline.process import ProcessedDocument
 from ..pipeline.segment import trailing_whitespace
-from .folds import FOLD, folds
+from .folds import FOLD
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,66 +77,200 @@ def _spans(items, *names):
     return [{n: getattr(item, n) for n in names} for item in items]
 
 
-def documents_table(docs: list[ProcessedDocument]) -> pa.Table:
-    rows = []
-    fold = folds([d.row.doc_id for d in docs])
+# One function per config: the columns one document contributes (column name -> list of values, one per
+# row). Adding a column is a line here and a field in the schema above.
+
+
+def document_columns(d: ProcessedDocument) -> dict[str, list]:
+    m = d.clean.metadata
+    row = {
+        "doc_id": d.row.doc_id,
+        "fold": d.position,
+        "source_file": d.row.source_file,
+        "sha256": d.row.sha256,
+        "outlet": d.row.outlet,
+        "date": d.row.date,
+        "language": d.row.language,
+        "url": d.row.url,
+        "rights": d.row.rights,
+        "title": d.row.title,
+        "authors": list(d.row.authors),
+        "text": d.clean.text,
+        "blocks": _spans(d.clean.blocks, "type", "start", "end", "raw_start", "raw_end"),
+        "dateline": m.dateline,
+        "captions": _spans(m.captions, "text", "credit", "raw_start", "raw_end"),
+        "credits": _spans(m.credits, "role", "name"),
+        "corrections": list(m.corrections),
+        "author_bios": list(m.author_bios),
+        "furniture": _spans(d.clean.furniture, "kind", "raw_start", "raw_end", "text"),
+        "offset_map": _spans(d.clean.offset_map, "start", "end", "raw_start", "raw_end"),
+        "raw_text": d.raw,
+    }
+    return {k: [v] for k, v in row.items()}
+
+
+def sentence_columns(d: ProcessedDocument) -> dict[str, list]:
+    text, sentences = d.clean.text, d.sentences
+    return {
+        "doc_id": [d.row.doc_id] * len(sentences),
+        "fold": [d.position] * len(sentences),
+        "sentence_id": list(range(len(sentences))),
+        "paragraph": [s.paragraph for s in sentences],
+        "start": [s.start for s in sentences],
+        "end": [s.end for s in sentences],
+        "text": [text[s.start : s.end] for s in sentences],
+    }
+
+
+def token_columns(d: ProcessedDocument) -> dict[str, list]:
+    text, tokens = d.clean.text, d.tokens
+    return {
+        "doc_id": [d.row.doc_id] * len(tokens),
+        "fold": [d.position] * len(tokens),
+        "sentence_id": [t.sentence for t in tokens],
+        "token_id": list(range(len(tokens))),
+        "start": [t.start for t in tokens],
+        "end": [t.end for t in tokens],
+        "text": [text[t.start : t.end] for t in tokens],
+        "whitespace": trailing_whitespace(text, tokens),
+    }
+
+
+COLUMNS: dict[str, Callable[[ProcessedDocument], dict[str, list]]] = {
+    "documents": document_columns, "sentences": sentence_columns, "tokens": token_columns,
+}
+
+
+def record_batch(config: str, docs: Iterable[ProcessedDocument]) -> pa.RecordBatch:
+    """The rows of ``docs`` in one config, built column by column (``pa.array``, no row dicts)."""
+    return record_batch_and_offsets(config, docs)[0]
+
+
+def record_batch_and_offsets(config: str, docs: Iterable[ProcessedDocument]) -> tuple[pa.RecordBatch, list[int]]:
+    """``record_batch`` and where each document's rows start (one offset per document, and the end)."""
+    schema = CONFIGS[config][0]
+    columns: dict[str, list] = {f.name: [] for f in schema}
+    offsets = [0]
     for d in docs:
-        m = d.clean.metadata
-        rows.append(
-            {
-                "doc_id": d.row.doc_id,
-                "fold": fold[d.row.doc_id],
-                "source_file": d.row.source_file,
-                "sha256": d.row.sha256,
-                "outlet": d.row.outlet,
-                "date": d.row.date,
-                "language": d.row.language,
-                "url": d.row.url,
-                "rights": d.row.rights,
-                "title": d.row.title,
-                "authors": list(d.row.authors),
-                "text": d.clean.text,
-                "blocks": _spans(d.clean.blocks, "type", "start", "end", "raw_start", "raw_end"),
-                "dateline": m.dateline,
-                "captions": _spans(m.captions, "text", "credit", "raw_start", "raw_end"),
-                "credits": _spans(m.credits, "role", "name"),
-                "corrections": list(m.corrections),
-                "author_bios": list(m.author_bios),
-                "furniture": _spans(d.clean.furniture, "kind", "raw_start", "raw_end", "text"),
-                "offset_map": _spans(d.clean.offset_map, "start", "end", "raw_start", "raw_end"),
-                "raw_text": d.raw,
-            }
-        )
-    return pa.Table.from_pylist(rows, schema=DOCUMENTS)
+        values = COLUMNS[config](d)
+        for name, column in values.items():
+            columns[name].extend(column)
+        offsets.append(offsets[-1] + len(values["doc_id"]))
+    return pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema), offsets
+
+
+def documents_table(docs: list[ProcessedDocument]) -> pa.Table:
+    return pa.Table.from_batches([record_batch("documents", docs)])
 
 
 def sentences_table(docs: list[ProcessedDocument]) -> pa.Table:
-    fold = folds([d.row.doc_id for d in docs])
-    rows = [
-        {"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "sentence_id": i, "paragraph": s.paragraph, "start": s.start, "end": s.end,
-         "text": d.clean.text[s.start : s.end]}
-        for d in docs
-        for i, s in enumerate(d.sentences)
-    ]
-    return pa.Table.from_pylist(rows, schema=SENTENCES)
+    return pa.Table.from_batches([record_batch("sentences", docs)])
 
 
 def tokens_table(docs: list[ProcessedDocument]) -> pa.Table:
-    fold = folds([d.row.doc_id for d in docs])
-    rows = [
-        {"doc_id": d.row.doc_id, "fold": fold[d.row.doc_id], "sentence_id": t.sentence, "token_id": i,
-         "start": t.start, "end": t.end, "text": d.clean.text[t.start : t.end], "whitespace": ws}
-        for d in docs
-        for i, (t, ws) in enumerate(zip(d.tokens, trailing_whitespace(d.clean.text, d.tokens)))
-    ]
-    return pa.Table.from_pylist(rows, schema=TOKENS)
+    return pa.Table.from_batches([record_batch("tokens", docs)])
 
 
 def tables(docs: list[ProcessedDocument]) -> dict[str, pa.Table]:
-    return {"documents": documents_table(docs), "sentences": sentences_table(docs), "tokens": tokens_table(docs)}
+    return {name: pa.Table.from_batches([record_batch(name, docs)]) for name in CONFIGS}
+
+
+PARQUET_OPTIONS = {"compression": "zstd", "write_statistics": False, "store_schema": True}
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    pq.write_table(table, path, compression="zstd", write_statistics=False, store_schema=True)
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+
+
+# --------------------------------------------------------------------------------------------
+# Streaming: documents in bounded batches, each config written as it goes
+# --------------------------------------------------------------------------------------------
+
+CARD_INDEX = ("doc_id", "fold", "outlet", "date", "rights")  # what the card and licence list per document
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    """What the card, Croissant and figure need of a written config, without holding its rows: the
+    schema, running totals, the first row (``slice``) and, for documents, the small columns of every row
+    (``select``/``column``). Annotation configs are passed as whole ``pa.Table``s, which answer the same."""
+
+    schema: pa.Schema
+    num_rows: int
+    nbytes: int  # Arrow in-memory size, summed over the written batches
+    head: pa.Table  # the first row (or none)
+    index: pa.Table | None = None
+
+    def slice(self, offset: int = 0, length: int | None = None) -> pa.Table:
+        return self.head.slice(offset, length)
+
+    def select(self, columns: list[str]) -> pa.Table:
+        return self._index().select(columns)
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        return self._index().column(name)
+
+    def _index(self) -> pa.Table:
+        if self.index is None:
+            raise ValueError("only the documents summary keeps per-row columns")
+        return self.index
+
+
+class TextTableWriter:
+    """Writes the text configs to ``<directory>/<config>.parquet`` as documents arrive: documents are
+    buffered ``batch_docs`` at a time, each batch becomes one row group per config, and only running
+    totals stay in memory. A corpus that fits in one batch gives the same bytes as ``write_parquet``."""
+
+    def __init__(self, directory: Path, batch_docs: int = 256) -> None:
+        import pyarrow.parquet as pq
+
+        self.paths = {name: directory / f"{name}.parquet" for name in CONFIGS}
+        self._writers = {name: pq.ParquetWriter(self.paths[name], CONFIGS[name][0], **PARQUET_OPTIONS)
+                         for name in CONFIGS}
+        self._batch_docs = batch_docs
+        self._pending: list[ProcessedDocument] = []
+        self._rows = dict.fromkeys(CONFIGS, 0)
+        self._nbytes = dict.fromkeys(CONFIGS, 0)
+        self._head: dict[str, pa.Table] = {}
+        self._index: dict[str, list] = {c: [] for c in CARD_INDEX}
+
+    def add(self, doc: ProcessedDocument) -> None:
+        self._pending.append(doc)
+        if len(self._pending) >= self._batch_docs:
+            self._flush()
+
+    def _flush(self) -> None:
+        for name, writer in self._writers.items():
+            batch = record_batch(name, self._pending)
+            if batch.num_rows:
+                writer.write_batch(batch)
+            self._rows[name] += batch.num_rows
+            self._nbytes[name] += batch.nbytes
+            if name not in self._head and batch.num_rows:
+                self._head[name] = pa.Table.from_batches([batch.slice(0, 1)])
+            if name == "documents":
+                for c in CARD_INDEX:
+                    self._index[c].extend(batch.column(c).to_pylist())
+        self._pending = []
+
+    def close(self) -> dict[str, TableSummary]:
+        if self._pending:
+            self._flush()
+        for writer in self._writers.values():
+            writer.close()
+        index = pa.table({c: pa.array(v, type=DOCUMENTS.field(c).type) for c, v in self._index.items()})
+        return {name: TableSummary(CONFIGS[name][0], self._rows[name], self._nbytes[name],
+                                   self._head.get(name, CONFIGS[name][0].empty_table()),
+                                   index if name == "documents" else None)
+                for name in CONFIGS}
+
+    def abort(self) -> None:
+        """Close every file after a failure (a full disk, an interrupt): the staging directory holding them
+        is removed by the caller, so a close that fails too is dropped, and not retried at exit."""
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except OSError:
+                writer.is_open = False
