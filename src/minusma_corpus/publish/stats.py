@@ -37,7 +37,8 @@ def stats_markdown(release: Path) -> str:
     sentences = Counter(r["doc_id"] for r in t["sentences"])
     tokens = Counter(r["doc_id"] for r in t["tokens"])
     out = ["### Documents", _table(
-        ["doc_id", "outlet", "sentences", "tokens", "mentions", "claims", "stances", "document stance"],
+        ["doc_id", "outlet", "sentences", "tokens", "mentions", "claims", "span stances",
+         "document stance (on the termination)"],
         [[d["doc_id"], d["outlet"] or "—", sentences[d["doc_id"]], tokens[d["doc_id"]], per_doc[d["doc_id"]],
           claims_per_doc[d["doc_id"]], stances_per_doc[d["doc_id"]], doc_stance.get(d["doc_id"], "—")] for d in docs]
         + [["**total**", "", len(t["sentences"]), len(t["tokens"]), len(t["entities"]), len(t["claims"]),
