@@ -41,6 +41,10 @@ def _stats(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
     from ..publish.stats import replace_block, stats_markdown
 
+    if args.release is None:  # the checkout's release when run in one, else the installed one
+        from ..api import release_dir
+
+        args.release = Path("corpus/release") if Path("corpus/release/SHA256SUMS").is_file() else release_dir()
     if not (args.release / "SHA256SUMS").is_file():
         raise MinusmaError("not a release directory (no SHA256SUMS)", file=args.release,
                            hint="give --release a directory written by `minusma-corpus build`")
@@ -110,7 +114,8 @@ def add_parsers(sub) -> None:
     b.set_defaults(func=_build)
 
     st = sub.add_parser("stats", help="corpus figures (Markdown) of a release, as in DATACARD.md")
-    st.add_argument("--release", type=Path, default=Path("corpus/release"), help="default: corpus/release")
+    st.add_argument("--release", type=Path, default=None,
+                    help="default: corpus/release in a checkout, else the installed release")
     st.add_argument("--write", type=Path, default=None, help="replace the stats block of this file (e.g. DATACARD.md)")
     st.set_defaults(func=_stats)
 

@@ -44,6 +44,8 @@ RECORD = ".minusma-export-{format}.json"  # the files an export wrote, and their
 class ExportError(CorpusError):
     """A span the format cannot hold exactly, or an output file this program did not write."""
 
+    hint = "nothing was written; fix what the message names and export again"
+
 
 @dataclass(frozen=True)
 class Token:
@@ -155,8 +157,9 @@ def spacy_docbin(doc: ExportDocument) -> bytes:
         import spacy
         from spacy.tokens import DocBin
     except ImportError:
-        raise ExportError("--format spacy needs spaCy, which is not installed: `pip install spacy` (or install this "
-                          "package with its `spacy` extra: `pip install '.[spacy]'`)") from None
+        raise ExportError("--format spacy needs spaCy, which is not installed",
+                          hint="`pip install spacy` (or this package with its `spacy` extra: `pip install '.[spacy]'`), "
+                               "then export again") from None
 
     db = DocBin(store_user_data=True)
     db.add(spacy_doc(doc, spacy.blank("en").vocab))
