@@ -93,15 +93,22 @@ def test_adding_an_article_as_the_readme_says(tmp_path):
         minusma_corpus.load("documents", release=repo / "corpus")
 
 
-def test_in_a_checkout_load_reads_the_checkouts_release():
+def test_in_a_checkout_load_reads_the_checkouts_release(tmp_path):
     """What an editable install (`pip install -e .`) gives: the package runs from src/, no release is
-    copied next to it, so load() reads corpus/release, and a rebuild is seen without reinstalling."""
-    import minusma_corpus
-    from minusma_corpus.api import release_dir
+    copied next to it, so load() reads corpus/release, and a rebuild is seen without reinstalling. Run
+    as the checkout's code (src/ first on the path), whatever is installed in this environment."""
+    import os
+    import subprocess
+    import sys
 
-    if not Path(minusma_corpus.__file__).resolve().is_relative_to(ROOT / "src"):
-        pytest.skip("minusma_corpus is installed, not run from this checkout")
-    assert release_dir() == ROOT / "corpus" / "release"
+    code = ("import minusma_corpus, sys; from minusma_corpus.api import release_dir; "
+            "print(minusma_corpus.__file__); print(release_dir())")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("MINUSMA_CORPUS_RELEASE", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                         check=True).stdout.splitlines()
+    assert Path(out[0]).resolve().is_relative_to(ROOT / "src")
+    assert Path(out[1]).resolve() == (ROOT / "corpus" / "release").resolve()
 
 
 # --------------------------------------------------------------------------------------------
