@@ -74,13 +74,20 @@ def test_trail_ending_in_the_headline_is_navigation():
 
 @pytest.mark.parametrize("label", ["Homepage", "Sign in", "Menu Content", "Sahel Wire", "Log in with your account",
                                    "Newsletters and alerts for readers", "Search for: [ ] [Search]",
-                                   "Latest update July 20, 2023 12:49 AM", "Discover our latest editorial picks"])
+                                   "Latest update July 20, 2023 12:49 AM", "Discover our latest editorial picks",
+                                   "Bridging the gap", "corkLoad mobile navigation"])
 def test_site_labels_are_not_the_title(label):
     raw = page(None, "\n\n", before_headline=(label,))
     doc = clean(raw)
     assert doc.metadata.title == HEADLINE
     assert label not in doc.text
     assert_every_line_accounted_for(raw, doc)
+
+
+def test_short_headline_is_title_when_nothing_better():
+    doc = clean("Sign in\n\nTroops leave Mali\n\nBy Ann Lee\n\n" + "\n\n".join(PARAGRAPHS) + "\n")
+    assert doc.metadata.title == "Troops leave Mali"
+    assert furniture(doc)["Sign in"] == "masthead"
 
 
 def test_no_headline_like_line_gives_no_title():

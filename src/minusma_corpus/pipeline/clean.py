@@ -149,7 +149,7 @@ _TRAIL_SEPARATOR = re.compile(r"\s*(?:\||>|»|›)\s*")
 # Words of the site's interface, not of a story: a line with one of them is no headline.
 INTERFACE_WORDS = re.compile(
     r"\b(?:log ?in|log ?out|sign (?:in|out|up)|signin|login|logout|register(?:ed)?|my account|password|"
-    r"home ?page|menu|newsletters?|subscribe|subscriptions?)\b",
+    r"home ?page|menu|navigation|newsletters?|subscribe|subscriptions?)\b",
     re.I,
 )
 # A time of day or a form control ("[ ]", "[Search]"), an address: page furniture, not a headline.
@@ -268,11 +268,12 @@ def is_navigation_trail(text: str) -> bool:
 
 
 def is_headline_like(text: str) -> bool:
-    """Could this line be an article's headline? Several words (four or more; five or more when every
+    """Could this line be an article's headline? Several words (three or more; five or more when every
     word is capitalised: a shorter one is a name, of the site, a section or a brand), no navigation
-    trail, no interface words (menu, sign in, newsletters), no time of day, form control or address."""
+    trail, no interface words (menu, sign in, newsletters), no time of day, form control or address,
+    not the site speaking of itself ("our")."""
     words = _WORD.findall(text)
-    if len(words) < 4 or (len(words) < 5 and all(w[0].isupper() or w[0].isdigit() for w in words)):
+    if len(words) < 3 or (len(words) < 5 and all(w[0].isupper() or w[0].isdigit() for w in words)):
         return False
     if text.rstrip().endswith(":") or (_SITE_VOICE.search(text) and not _QUOTE.search(text)):
         return False
@@ -502,7 +503,7 @@ def _mark_tail(lines: list[_Line], end: int, meta: dict) -> None:
 def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
     """Title, masthead and byline: the unclassified lines before the first prose line.
 
-    A breadcrumb trail above the article is navigation. The title is the first headline-like line
+    A breadcrumb trail above the article is navigation. The title is the best headline-like line
     (``is_headline_like``) standing alone in its group (a group of several lines is a menu or a
     masthead); the lines before it are the masthead."""
     for ln in lines[:body_start]:
@@ -518,9 +519,13 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
     groups: dict[int, list[_Line]] = {}
     for ln in header:
         groups.setdefault(ln.group, []).append(ln)
+    # The best candidate: a line standing alone in its group, headline-like; one of four words or more
+    # beats a three-word one (a slogan, a section name), and the first of the best wins.
+    candidates = [g[0] for g in groups.values() if len(g) == 1 and is_headline_like(g[0].text)]
+    title = max(candidates, key=lambda ln: min(ln.words, 4), default=None)
     title_seen = False
     for group in groups.values():
-        if not title_seen and len(group) == 1 and is_headline_like(group[0].text):
+        if not title_seen and group[0] is title:
             group[0].kind = "title"
             meta["title"] = group[0].text
             title_seen = True
