@@ -143,3 +143,21 @@ def test_any_header_keeps_provenance_and_a_headline_like_title(header):
     assert doc.metadata.title is None or is_headline_like(doc.metadata.title)
     assert doc.text.endswith(PARAGRAPHS[1])
     assert {f.kind for f in doc.furniture} <= set(get_args(FurnitureKind))
+
+
+def test_manifest_warns_when_no_headline_is_found(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    cli = [sys.executable, "-m", "minusma_corpus.cli", "manifest"]
+    untitled, titled = tmp_path / "untitled.txt", tmp_path / "titled.txt"
+    untitled.write_text("Homepage\n\nSign in\n\n" + "\n\n".join(PARAGRAPHS) + "\n")
+    titled.write_text(page("Home | World | Africa", "\n"))
+    out = subprocess.run([*cli, str(untitled)], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and json.loads(out.stdout)["title"] is None
+    assert out.stderr.count("\n") == 1 and "untitled.txt: no headline found" in out.stderr
+    out = subprocess.run([*cli, str(titled)], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and json.loads(out.stdout)["title"] == HEADLINE and out.stderr == ""

@@ -21,8 +21,14 @@ about particular files:
    lists of other headlines) is dropped. After the main body and before the end, short lines are
    links and labels, and prose stays only where jusText keeps it in context.
 5. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
-   at the first prose line. Before it: a group of several short lines is a masthead; a short line
-   standing alone is the title; a name-shaped line after the title is the byline. In the body,
+   at the first prose line. Before it: a breadcrumb trail ("Home | World | Africa", or a line that
+   ends with a later line, "Home World <headline>") is navigation; the title is the best
+   headline-like line standing alone in its group (several words, not all capitalised when short,
+   no interface words such as "Sign in" or "Menu", no time of day or form control, not the site's
+   "our"; four words or more beat three); the groups before it are masthead (a group of several
+   short lines is a menu or masthead); a name-shaped line after the title is the byline. A dateline
+   opening the first paragraph ("TIMBUKTU, Mali —", "BAMAKO, Mali (Reuters) –") gives
+   ``metadata.dateline``; it stays in the text. In the body,
    short lines are headings, except a line directly before a caption credit (the image's
    description), a short line between the first and second body paragraphs (a lead image's
    description: a section heading needs a section before it), runs of three or more short
