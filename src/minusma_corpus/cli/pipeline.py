@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -11,7 +12,11 @@ def _manifest(args: argparse.Namespace) -> int:
     from ..pipeline.corpus import propose_row
 
     for path in args.files:
-        print(propose_row(path, args.language).to_json())
+        row = propose_row(path, args.language)
+        print(row.to_json())
+        if row.title is None:  # the row is still valid; say so rather than leave a silent null
+            print(f"minusma-corpus: warning: {path}: no headline found on the page; the proposed title is null: "
+                  "fill it in by hand before adding the row", file=sys.stderr)
     return 0
 
 

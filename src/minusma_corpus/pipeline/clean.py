@@ -21,8 +21,14 @@ about particular files:
    lists of other headlines) is dropped. After the main body and before the end, short lines are
    links and labels, and prose stays only where jusText keeps it in context.
 5. **Structure.** A *prose* line ends in sentence punctuation or is long. The article body starts
-   at the first prose line. Before it: a group of several short lines is a masthead; a short line
-   standing alone is the title; a name-shaped line after the title is the byline. In the body,
+   at the first prose line. Before it: a breadcrumb trail ("Home | World | Africa", or a line that
+   ends with a later line, "Home World <headline>") is navigation; the title is the best
+   headline-like line standing alone in its group (several words, not all capitalised when short,
+   no interface words such as "Sign in" or "Menu", no time of day or form control, not the site's
+   "our"; four words or more beat three); the groups before it are masthead (a group of several
+   short lines is a menu or masthead); a name-shaped line after the title is the byline. A dateline
+   opening the first paragraph ("TIMBUKTU, Mali —", "BAMAKO, Mali (Reuters) –") gives
+   ``metadata.dateline``; it stays in the text. In the body,
    short lines are headings, except a line directly before a caption credit (the image's
    description), a short line between the first and second body paragraphs (a lead image's
    description: a section heading needs a section before it), runs of three or more short
@@ -138,6 +144,25 @@ SELF_DESCRIPTION = re.compile(
     r"media (?:outlet|organi[sz]ation|company)|website|broadcaster|think[- ]tank|journal)\b",
 )
 SKIP_TO_SITE = re.compile(r"skip to more (?P<outlet>.+?) sites$", re.I)
+# A dateline opening the first paragraph: "TIMBUKTU, Mali — ", "BAMAKO, Mali (Reuters) – " (the
+# latter also matches ``DATELINE_AGENCY``): an upper-case place, then a country or an agency, then a dash.
+DATELINE_PLACE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}),\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+    r"(?:\s*\([A-Z][\w&.' -]{1,30}\))?(?:\s+-|\s*[–—])\s"
+)
+# A navigation trail: "Home | World | Africa", "Home > News > Mali", "News » Africa » Headline".
+_TRAIL_SEPARATOR = re.compile(r"\s*(?:\||>|»|›)\s*")
+# Words of the site's interface, not of a story: a line with one of them is no headline.
+INTERFACE_WORDS = re.compile(
+    r"\b(?:log ?in|log ?out|sign (?:in|out|up)|signin|login|logout|register(?:ed)?|my account|password|"
+    r"home ?page|menu|navigation|newsletters?|subscribe|subscriptions?)\b",
+    re.I,
+)
+# A time of day or a form control ("[ ]", "[Search]"), an address: page furniture, not a headline.
+_NOT_HEADLINE = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b|\[|\]|https?://|www\.", re.I)
+# The site speaking of itself ("Discover our latest picks"), outside a quotation: no headline.
+_SITE_VOICE = re.compile(r"\b(?:our|ours)\b", re.I)
+_QUOTE = re.compile(r"[\"“”‘’']")
 ACRONYM_NAME = re.compile(r"^(?P<name>[A-Z][\w-]*(?: (?:of|for|and|the|on|in|de|des|du|la|le|[A-Z][\w-]*))+) \((?P<acronym>[A-Z]{2,10})\)$")
 
 _MONTHS = (
@@ -236,6 +261,29 @@ def _lines(raw: str) -> list[_Line]:
                 lines.append(_Line(text, raw_start, raw_end, group))
         offset += len(physical)
     return lines
+
+
+def is_navigation_trail(text: str) -> bool:
+    """A breadcrumb trail: two or more parts joined by "|", ">", "»" or "›", all but the last of at most
+    four words ("Home | World | Africa"; "Home » News » <the headline>")."""
+    parts = [p for p in _TRAIL_SEPARATOR.split(text.strip()) if p]
+    if len(parts) < 2 or len(_TRAIL_SEPARATOR.findall(text.strip())) != len(parts) - 1:
+        return False
+    heads = [len(_WORD.findall(p)) for p in parts[:-1]]
+    return all(1 <= n <= 4 for n in heads) and (len(parts) >= 3 or len(_WORD.findall(parts[-1])) <= 4)
+
+
+def is_headline_like(text: str) -> bool:
+    """Could this line be an article's headline? Several words (three or more; five or more when every
+    word is capitalised: a shorter one is a name, of the site, a section or a brand), no navigation
+    trail, no interface words (menu, sign in, newsletters), no time of day, form control or address,
+    not the site speaking of itself ("our")."""
+    words = _WORD.findall(text)
+    if len(words) < 3 or (len(words) < 5 and all(w[0].isupper() or w[0].isdigit() for w in words)):
+        return False
+    if text.rstrip().endswith(":") or (_SITE_VOICE.search(text) and not _QUOTE.search(text)):
+        return False
+    return not (is_navigation_trail(text) or INTERFACE_WORDS.search(text) or _NOT_HEADLINE.search(text))
 
 
 def _is_name_line(text: str) -> bool:
@@ -459,14 +507,31 @@ def _mark_tail(lines: list[_Line], end: int, meta: dict) -> None:
 
 
 def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
-    """Title, masthead and byline: the unclassified lines before the first prose line."""
+    """Title, masthead and byline: the unclassified lines before the first prose line.
+
+    A breadcrumb trail above the article is navigation. The title is the best headline-like line
+    (``is_headline_like``) standing alone in its group (a group of several lines is a menu or a
+    masthead); the lines before it are the masthead."""
+    for ln in lines[:body_start]:
+        if ln.kind is None and is_navigation_trail(ln.text):
+            ln.kind = "navigation"
     header = [ln for ln in lines[:body_start] if ln.kind is None]
+    for i, ln in enumerate(header):
+        # A trail printed without separators ends in the headline it leads to: "Home World <headline>".
+        if any(len(later.text) < len(ln.text) and ln.text.endswith(" " + later.text) and is_headline_like(later.text)
+               for later in header[i + 1:]):
+            ln.kind = "navigation"
+    header = [ln for ln in header if ln.kind is None]
     groups: dict[int, list[_Line]] = {}
     for ln in header:
         groups.setdefault(ln.group, []).append(ln)
+    # The best candidate: a line standing alone in its group, headline-like; one of four words or more
+    # beats a three-word one (a slogan, a section name), and the first of the best wins.
+    candidates = [g[0] for g in groups.values() if len(g) == 1 and is_headline_like(g[0].text)]
+    title = max(candidates, key=lambda ln: min(ln.words, 4), default=None)
     title_seen = False
     for group in groups.values():
-        if not title_seen and len(group) == 1 and group[0].words > 0:
+        if not title_seen and group[0] is title:
             group[0].kind = "title"
             meta["title"] = group[0].text
             title_seen = True
@@ -537,6 +602,9 @@ def _find_outlet(lines: list[_Line], meta: dict) -> None:
             meta.setdefault("dateline", m.group("place").strip().rstrip(","))
             candidates.append(m.group("agency").strip())
             break
+    first = next((ln for ln in lines if ln.kind == "paragraph"), None)
+    if first is not None and (m := DATELINE_PLACE.match(first.text)):
+        meta.setdefault("dateline", m.group("place"))
     for ln in lines:
         if ln.kind == "navigation" and (m := SKIP_TO_SITE.search(ln.text)):
             candidates.append(m.group("outlet"))
