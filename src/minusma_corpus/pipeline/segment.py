@@ -206,13 +206,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` without the white space at its ends, or None when nothing else is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start < end:
-        spans.append((start, end))
+    return (start, end) if start < end else None
+
+
+def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    if span := strip_span(text, start, end):
+        spans.append(span)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..fileio import sha256_bytes
 from ..pipeline.corpus import CorpusError
+from ..pipeline.segment import strip_span
 from ..safepath import inside
 
 FORMATS = ("conll2003", "spacy", "brat", "jsonl")
@@ -202,13 +203,8 @@ def _fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
     for start, end in sorted(spans):
         pos = start
         for piece in text[start:end].split("\n"):
-            a, b = pos, pos + len(piece)
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                out.append((a, b))
+            if span := strip_span(text, pos, pos + len(piece)):
+                out.append(span)
             pos += len(piece) + 1
     return out
 
