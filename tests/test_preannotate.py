@@ -1,7 +1,6 @@
 """Pre-annotation: gazetteer, rules and the spaCy path (a blank pipeline with an entity ruler: nothing downloaded)."""
 
 import json
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -131,12 +130,9 @@ def test_field_data_off_gives_the_gazetteer_and_rules_of_before():
     assert ("GPE", "Mopti") not in found and ("QUANTITY", "1.3 million people") in found
 
 
-def test_field_gazetteer_is_cached_and_quick():
-    start = time.perf_counter()
+def test_field_gazetteer_is_built_once():
     first = field_gazetteer()
-    assert time.perf_counter() - start < 10
-    start = time.perf_counter()
-    assert field_gazetteer() is first and time.perf_counter() - start < 0.01
+    assert field_gazetteer() is first and len(first) > 1000
 
 
 def test_predicted_file_is_schema_valid(tmp_path):
