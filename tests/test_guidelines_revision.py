@@ -1,0 +1,113 @@
+"""Guidelines revision 2: every ambiguity the adjudicators of blind pass B listed is mapped to a rule
+(Appendix A), the rules it cites exist, the counts it states are the table's, and the gold claims that
+the new sections and the appendices quote are the gold's."""
+
+import re
+
+import pytest
+
+from support.paths import ANNOTATIONS, ROOT
+from minusma_corpus.annotations.fileformat import read_annotation_file
+
+GUIDELINES = (ROOT / "schema" / "GUIDELINES.md").read_text(encoding="utf-8")
+DECISIONS = ANNOTATIONS / "passes" / "independent" / "decisions"
+KEYS = {"contrapuntal": "C", "dw": "D", "nias": "N", "reuters": "R", "unknown": "U"}
+OUTLETS = {"The Contrapuntal": "contrapuntal", "DW": "dw", "NIAS": "nias", "Reuters": "reuters",
+           "unknown": "unknown"}
+# The proposals files: DW's numbered proposal (its "## 1." heading) and NIAS's optional category.
+PROPOSALS = {"DP1", "NP1"}
+
+
+def section(title: str, text: str = GUIDELINES) -> str:
+    start = text.index(title)
+    following = re.search(r"^## ", text[start + len(title):], re.M)
+    return text[start:start + len(title) + following.start()] if following else text[start:]
+
+
+def appendix_a_rows() -> dict[str, list[str]]:
+    rows = {}
+    for line in section("## Appendix A").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and re.fullmatch(r"[A-Z]{1,2}\d+", cells[0]):
+            assert cells[0] not in rows, f"Appendix A lists {cells[0]} twice"
+            rows[cells[0]] = cells
+    return rows
+
+
+def listed_ambiguities() -> set[str]:
+    items = set()
+    for path in sorted(DECISIONS.glob("*.decisions.md")):
+        key = KEYS[path.name.split("-")[0]]
+        text = path.read_text(encoding="utf-8")
+        listing = text[text.index("## Guideline ambiguities met"):]
+        listing = listing.split("\n## ", 1)[0]
+        numbers = re.findall(r"^(\d+)\. ", listing, re.M)
+        assert numbers == [str(i) for i in range(1, len(numbers) + 1)], path.name
+        items |= {f"{key}{n}" for n in numbers}
+    return items
+
+
+def gold_claims() -> dict[str, dict[str, str]]:
+    claims = {}
+    for path in sorted((ANNOTATIONS / "gold").glob("*.json")):
+        doc = path.name.split("-")[0]
+        claims[doc] = {c["id"]: c["exact"] for c in read_annotation_file(path)["claims"]}
+    return claims
+
+
+def test_every_listed_ambiguity_and_proposal_is_in_appendix_a():
+    rows = appendix_a_rows()
+    expected = listed_ambiguities() | PROPOSALS
+    assert len(expected) == 44
+    assert set(rows) == expected, (sorted(expected - set(rows)), sorted(set(rows) - expected))
+
+
+def test_appendix_a_cites_rules_that_exist_and_states_its_own_counts():
+    rows = appendix_a_rows()
+    defined = set(re.findall(r"\*\*\[([A-Z]\d+)\]", GUIDELINES))
+    cited = {label for cells in rows.values() for label in re.findall(r"\[([A-Z]\d+)\]", cells[3])}
+    assert cited and cited <= defined, sorted(cited - defined)
+    not_adopted = [k for k, cells in rows.items() if cells[2].startswith("not adopted")]
+    for k in not_adopted:
+        assert "Appendix B" in rows[k][3], k
+    summary = re.search(r"(\d+) items: (\d+) adopted .*?, (\d+) not adopted", section("## Appendix A"), re.S)
+    assert summary, "Appendix A states no counts"
+    assert [int(g) for g in summary.groups()] == [len(rows), len(rows) - len(not_adopted), len(not_adopted)]
+
+
+def test_appendix_b_items_are_the_not_adopted_ones():
+    rows = appendix_a_rows()
+    not_adopted = {k for k, cells in rows.items() if cells[2].startswith("not adopted")}
+    appendix_b = section("## Appendix B")
+    for k in not_adopted:
+        assert re.search(rf"\b{k}\b", appendix_b), f"{k} is not adopted but Appendix B does not name it"
+
+
+def test_claims_cited_in_appendices_b_and_c_exist_with_the_quoted_text():
+    claims = gold_claims()
+    text = section("## Appendix B") + section("## Appendix C")
+    cited = 0
+    outlet = "|".join(re.escape(o) for o in OUTLETS)
+    for match in re.finditer(rf"({outlet}) ((?:c\d{{3}}(?: \"[^\"]+\")?(?:, | and | vs )?)+)", text):
+        doc = OUTLETS[match.group(1)]
+        for cid, quote in re.findall(r"(c\d{3})(?: \"([^\"]+)\")?", match.group(2)):
+            assert cid in claims[doc], f"{doc} {cid} is not a gold claim"
+            for piece in filter(None, (p.strip(" ,.") for p in quote.split("…"))):
+                assert piece in claims[doc][cid], f"{doc} {cid}: {piece!r} not in {claims[doc][cid]!r}"
+            cited += 1
+    assert cited >= 20
+
+
+@pytest.mark.parametrize("title", ["### 2.2 ", "### 2.3 ", "### 2.4 "])
+def test_quoted_examples_of_revision_2_are_gold_claim_spans(title):
+    """Every bold quotation of the new sections ("**…**") is a gold claim's span or a part of one
+    (pieces between ellipses, in order), so the examples describe the gold."""
+    spans = [" ".join(e.split()) for doc in gold_claims().values() for e in doc.values()]
+    start = GUIDELINES.index(title)
+    body = GUIDELINES[start:GUIDELINES.index("\n#", start + 1)]
+    quotes = [" ".join(q.split()) for q in re.findall(r"\"\*\*(.+?)\*\*\"", body, re.S)]
+    assert quotes
+    for quote in quotes:
+        pieces = [p.strip(" ,.") for p in quote.split("…") if p.strip(" ,.")]
+        pattern = ".*".join(re.escape(p) for p in pieces)
+        assert any(re.search(pattern, span) for span in spans), f"{title.strip()}: {quote!r} is no gold span"
