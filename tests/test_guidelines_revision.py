@@ -111,3 +111,32 @@ def test_quoted_examples_of_revision_2_are_gold_claim_spans(title):
         pieces = [p.strip(" ,.") for p in quote.split("…") if p.strip(" ,.")]
         pattern = ".*".join(re.escape(p) for p in pieces)
         assert any(re.search(pattern, span) for span in spans), f"{title.strip()}: {quote!r} is no gold span"
+
+
+def test_appendix_c_records_an_outcome_with_a_reason_for_every_item():
+    """Appendix C is the record of the revision-2 gold corrections: each row says fixed, kept or left
+    (an Appendix B item), and why."""
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+            for line in section("## Appendix C").splitlines() if re.match(r"\| \[[A-Z]\d+\]|\| B\d", line)]
+    assert len(rows) >= 11
+    for cells in rows:
+        assert len(cells) == 4, cells
+        outcome, _, reason = cells[3].partition(":")
+        assert outcome.split()[0] in {"fixed", "kept", "left"}, cells
+        assert len(reason.split()) >= 5, f"{cells[1]}: no reason given"
+        if cells[0].startswith("B"):
+            assert "Appendix B" in cells[3], cells
+
+
+TRAILING_PUNCTUATION = re.compile(r"[.!?;:,]\W*$")
+ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}$")  # "U.N." may end a span: its period is the abbreviation's
+LINKING_WORD = re.compile(r"(?:but|and|Despite|with)\b")
+
+
+def test_gold_claim_spans_are_trimmed_as_rule_s7_says():
+    """[S7]: no claim span ends with sentence-final punctuation (also inside closing quotation marks) or
+    begins with a linking word."""
+    for doc, claims in gold_claims().items():
+        for cid, exact in claims.items():
+            assert not (TRAILING_PUNCTUATION.search(exact) and not ABBREVIATION.search(exact)), (doc, cid, exact[-40:])
+            assert not LINKING_WORD.match(exact), (doc, cid, exact[:40])
