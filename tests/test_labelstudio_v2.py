@@ -111,6 +111,8 @@ def test_a_value_edited_in_label_studio_is_imported_and_attributed(v2, gold_v2, 
 @pytest.mark.parametrize("text, message", [
     ("about 15,000", "cluster_value: 'about 15,000' is not JSON"),
     ("[15000]", "cluster_value: '[15000]' is not a JSON object"),
+    ("[" * 100_000 + "]" * 100_000, f"cluster_value: {'[' * 60!r} is JSON nested too deeply"),
+    ('{"a": ' * 500 + "1" + "}" * 500, "is JSON nested too deeply (more than 100 levels"),
     ('{"type": "count", "number": "many", "unit": "persons", "bound": "exact"}', "cluster_value"),
 ])
 def test_v2_error_bad_cluster_value(v2, gold_v2, documents, texts, text, message):

@@ -90,8 +90,9 @@ def migrate(data: dict, path: str, schema: Schema | None = None, explicit: bool 
     return data
 
 
-def read_annotation_file(path: Path) -> dict:
-    """Load, migrate and JSON-Schema-validate one annotation file."""
+def read_annotation_json(path: Path) -> dict:
+    """The JSON object of one annotation file, as it is (not migrated, not validated), or an
+    ``AnnotationError`` naming the file (not UTF-8, not JSON, nested too deeply, not an object)."""
     try:
         data = read_json(path, "an annotation file")
     except InputFileError as e:
@@ -99,7 +100,12 @@ def read_annotation_file(path: Path) -> dict:
     if not isinstance(data, dict):
         raise AnnotationError([Problem(str(path), None, None, f"the top level is a JSON {json_type(data)}, "
                                                               "not an object (one annotation set per file)")])
-    data = migrate(data, str(path))
+    return data
+
+
+def read_annotation_file(path: Path) -> dict:
+    """Load, migrate and JSON-Schema-validate one annotation file."""
+    data = migrate(read_annotation_json(path), str(path))
     problems = schema_problems(data, str(path))
     if problems:
         raise AnnotationError(problems)

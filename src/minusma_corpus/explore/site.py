@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 import json
 
+from ..errors import loads
 from ..fileio import text_sha256
 from ..progress import progress
 from ..annotations.layout import AnnotationLayout, read_sets
@@ -50,7 +51,7 @@ def write_site(out_dir: Path, documents: Sequence[Document], annotations: Annota
     old: list[str] = []
     if out_dir.exists() and any(out_dir.iterdir()):
         try:
-            previous = json.loads(marker.read_text(encoding="utf-8"))
+            previous = loads(marker.read_text(encoding="utf-8"), marker)  # (a ValueError if not JSON)
             if previous.get("generator") != GENERATOR:
                 raise ValueError
             old = list(previous["pages"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ from typing import Any
 from ..annotations.fileformat import AnnotationError, check, dumps_annotation, schema_problems
 from ..annotations.anchor import fits, selector
 from ..annotations.schema import Schema, load_schema
+from ..errors import InputFileError, loads
 from ..fileio import text_sha256
 from ..progress import progress
 from ..safepath import UnsafePathError, file_name, inside, locked_staging, remove_abandoned
@@ -115,17 +115,17 @@ def _parse_field(name: str, how: str, value: dict, where: _Where, rid: str, allo
         return None
     if how == "json":
         try:
-            obj = json.loads(got[0])
-        except ValueError as e:
-            return where(rid, f"{name}: {got[0][:60]!r} is not JSON ({e.msg}); write a JSON object, e.g. "
+            obj = loads(got[0], None)
+        except InputFileError as e:
+            return where(rid, f"{name}: {got[0][:60]!r} is {e.reason.replace('valid JSON', 'JSON')}; write a JSON object, e.g. "
                               '{"type": "count", "number": 15000, "unit": "persons", "bound": "exact"}')
         if not isinstance(obj, dict):
             return where(rid, f"{name}: {got[0][:60]!r} is not a JSON object")
         return obj
     if how == "number":
         try:
-            number = json.loads(got[0])
-        except ValueError:
+            number = loads(got[0], None)
+        except InputFileError:
             number = None
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             return where(rid, f"{name}: {got[0]!r} is not a number (write it as JSON: 13000, 1.2)")
