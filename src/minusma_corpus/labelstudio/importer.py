@@ -510,10 +510,10 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
             if status:
                 provenance["status"] = status
             out["provenance"] = provenance
-            for p in schema_problems(out, f"task {tid}"):
+            for p in schema_problems(out, f"task {tid}", s):
                 w(p.annotation_id, p.message)
             if kb is not None and clusters is not None and not w.count:
-                for p in check(out, text, kb, clusters, f"task {tid}"):
+                for p in check(out, text, kb, clusters, f"task {tid}", s):
                     w(p.annotation_id, p.message)
             if w.count:
                 continue
