@@ -10,6 +10,7 @@ import pytest
 from minusma_corpus import explore as ex
 from minusma_corpus.annotations.fileformat import read_json_list
 from minusma_corpus.annotations.layout import read_sets
+from minusma_corpus.annotations.schema import load_schema
 from test_schema_v2 import mission_size_gold, v2  # noqa: F401  (v2 is a fixture)
 
 
@@ -74,13 +75,27 @@ def test_a_comparison_derives_each_set_on_its_own(site_v2):
 
 
 def test_no_member_details_under_schema_1(processed):
-    from minusma_corpus.annotations.schema import load_schema
+    """Under schema 1.x (the last 1.x schema.yaml, a fixture from git history), with the gold and clusters as
+    1.1.0 recorded them: each member with its hand-labelled relation, conflicts first; no value, scope or
+    derived relation (nor would there be for 2.0.0 sets: nothing is derived under schema 1)."""
+    from minusma_corpus.explore.claims import derivations
+    from minusma_corpus.explore.page import Site
     from support.paths import ANNOTATIONS
+    from support.schema1 import as_1_1_0, clusters_1, schema_1
 
-    if load_schema().has_cluster_values:
-        pytest.skip("schema.yaml is at 2.0.0")
-    page = ex.render_site([d.document() for d in processed.values()],
-                          ex.AnnotationSet("gold", read_sets(ANNOTATIONS / "gold")),
-                          read_json_list(ANNOTATIONS / "entities.json"),
-                          read_json_list(ANNOTATIONS / "claim_clusters.json"))["claims.html"]
-    assert "derived" not in re.sub(r"<p class=\"meta\">.*?</p>", "", page, flags=re.S) and "scope:" not in page
+    s1 = schema_1()
+    documents = [d.document() for d in processed.values()]
+    sets = {doc_id: as_1_1_0(d) for doc_id, d in read_sets(ANNOTATIONS / "gold").items()}
+    kb, clusters = read_json_list(ANNOTATIONS / "entities.json"), clusters_1(read_json_list(ANNOTATIONS / "claim_clusters.json"))
+    page = ex.render_site(documents, ex.AnnotationSet("gold", sets), kb, clusters, schema=s1)["claims.html"]
+    body = re.sub(r"<p class=\"meta\">.*?</p>", "", page, flags=re.S)
+    assert "derived" not in body and "scope:" not in page and "value:" not in page
+    members = [c for d in sets.values() for c in d["claims"] if c["cluster_id"]]
+    badges = re.findall(r'<div class="member rel-([a-z_]+)">', page)  # one card per member, with its relation
+    assert sorted(badges) == sorted(c["cluster_relation"] for c in members) and "conflicting" in badges
+    assert page.index('class="cluster conflict"') < page.index('class="cluster"')  # conflicts first
+
+    v2_sets = ex.AnnotationSet("gold", read_sets(ANNOTATIONS / "gold"))  # values present, but schema 1 derives nothing
+    assert not derivations(Site(documents, v2_sets, None, kb, clusters, tuple(s1.entity_labels), s1))
+    assert derivations(Site(documents, v2_sets, None, kb, read_json_list(ANNOTATIONS / "claim_clusters.json"), (),
+                            load_schema()))

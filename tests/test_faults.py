@@ -5,9 +5,11 @@ import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,127 @@ def test_ls_import_killed_at_any_step_leaves_each_file_old_or_new_and_a_rerun_co
                                text=True)
         assert rerun.returncode == 0, rerun.stderr
         assert _visible(out) == new
+        # the rerun removed the killed import's staging directory; only one killed between creating it and
+        # marking it (empty, so not provably ours) is kept, with a warning
+        for left in out.glob(".ls-import-*"):
+            assert not any(left.iterdir()) and "not removed" in rerun.stderr, (kill_at, sorted(left.rglob("*")))
+
+
+# ---- what a killed ls import leaves: removed by the next import, and nothing else ---------------------------
+
+_STOPPER = """
+import os, pathlib, signal, sys
+out, when, sig = os.environ["OUT"], os.environ["WHEN"], getattr(signal, os.environ["SIGNAL"])
+fired = []
+def fire():  # once
+    if not fired:
+        fired.append(1)
+        os.kill(os.getpid(), sig)
+def staged(path):  # a file written into the staging directory (not its mark)
+    p = pathlib.Path(path)
+    return p.parent.name.startswith(".ls-import-") or p.parent.parent.name.startswith(".ls-import-")
+real_write, real_replace = pathlib.Path.write_text, os.replace
+def write_text(self, *a, **k):
+    if when == "stage-write" and str(self).startswith(out) and staged(self) and self.name != ".minusma-corpus-staging":
+        fire()
+    return real_write(self, *a, **k)
+def replace(src, dst, *a, **k):
+    if when == "first-move" and str(dst).startswith(out):
+        fire()
+    return real_replace(src, dst, *a, **k)
+pathlib.Path.write_text, os.replace = write_text, replace
+from minusma_corpus.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _import_stopping(export: Path, out: Path, when: str, signal_name: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _STOPPER, "ls", "import", str(export), "--out", str(out), *CORPUS],
+                            env={**os.environ, "OUT": str(out), "WHEN": when, "SIGNAL": signal_name},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _import(export: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, "ls", "import", str(export), "--out", str(out), *CORPUS], capture_output=True,
+                          text=True)
+
+
+@pytest.mark.parametrize("when", ["stage-write", "first-move"])
+def test_the_staging_directory_of_a_killed_import_is_removed_by_the_next(tmp_path, ls_export, when):
+    export, new = ls_export
+    out = tmp_path / "out"
+    old = _old_state(out, new)
+    killed = _import_stopping(export, out, when, "SIGKILL")
+    assert killed.wait(timeout=300) == -9, killed.stderr.read()
+    [left] = out.glob(".ls-import-*")
+    assert (left / ".minusma-corpus-staging").is_file() and any(left.rglob("*.json")) == (when == "first-move")
+    assert _visible(out) == old  # nothing moved yet
+    rerun = _import(export, out)
+    assert rerun.returncode == 0 and "warning" not in rerun.stderr, rerun.stderr
+    assert not list(out.glob(".ls-import-*")) and _visible(out) == new
+
+
+def test_look_alikes_of_the_staging_directory_are_never_removed_nor_followed(tmp_path, ls_export):
+    """Not made by the program: a ``.ls-import-x`` directory without the mark, a symbolic link named like one
+    (to a directory that holds a mark), and a file. All kept, each with a warning; the import still runs."""
+    export, new = ls_export
+    out = tmp_path / "out"
+    _old_state(out, new)
+    foreign = out / ".ls-import-x"
+    (foreign / "sub").mkdir(parents=True)
+    (foreign / "sub" / "notes.json").write_text("{}", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".minusma-corpus-staging").write_text("", encoding="utf-8")
+    (elsewhere / "precious.txt").write_text("keep me", encoding="utf-8")
+    (out / ".ls-import-link").symlink_to(elsewhere, target_is_directory=True)
+    (out / ".ls-import-file").write_text("a file", encoding="utf-8")
+    marked_link = out / ".ls-import-marklink"  # a mark that is a symbolic link, not a file we wrote
+    marked_link.mkdir()
+    (marked_link / ".minusma-corpus-staging").symlink_to(elsewhere / "precious.txt")
+    before = _tree(tmp_path / "elsewhere"), _tree(foreign), _tree(marked_link)
+
+    result = _import(export, out)
+
+    assert result.returncode == 0, result.stderr
+    assert _visible(out) == new
+    assert (_tree(tmp_path / "elsewhere"), _tree(foreign), _tree(marked_link)) == before
+    assert (out / ".ls-import-link").is_symlink() and (out / ".ls-import-file").read_text() == "a file"
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 4 and all("not removed" in w for w in warnings), result.stderr
+
+
+def test_the_staging_directory_of_a_live_import_is_not_removed(tmp_path, ls_export):
+    """An import stopped (SIGSTOP) with its files staged still holds its lock: a second import into the same
+    directory leaves its staging directory alone; the first, continued, completes."""
+    export, new = ls_export
+    out = tmp_path / "out"
+    _old_state(out, new)
+    first = _import_stopping(export, out, "first-move", "SIGSTOP")
+    try:
+        deadline = time.monotonic() + 120
+        while not (staged := list(out.glob(".ls-import-*/*/*.json"))):
+            assert first.poll() is None and time.monotonic() < deadline, first.stderr.read()
+            time.sleep(0.05)
+        [staging] = out.glob(".ls-import-*")
+        while Path(f"/proc/{first.pid}/stat").read_text().split(") ", 1)[1][0] != "T":  # wait until stopped
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        contents = _tree(staging)
+
+        second = _import(export, out)
+
+        assert second.returncode == 0 and "warning" not in second.stderr, second.stderr
+        assert _tree(staging) == contents and staged
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+        try:
+            first.wait(timeout=120)
+        finally:
+            if first.poll() is None:
+                first.kill()
+    assert first.returncode == 0, first.stderr.read()
+    assert _visible(out) == new and not list(out.glob(".ls-import-*"))
 
 
 # ---- two builds at once ---------------------------------------------------------------------------------

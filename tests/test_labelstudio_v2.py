@@ -1,6 +1,6 @@
 """The Label Studio mapping under schema 2.0.0 (cluster values, scopes, justifications), without a server:
 the generated config carries the member fields, and the round trip of migrated and filled gold is the
-identity. (schema.yaml says 1.0.0 until the gold is migrated: the ``v2`` fixture runs a 2.0.0 copy.)"""
+identity; and under schema 1.x (the last 1.x schema.yaml, a fixture from git history) none of that."""
 
 import json
 import xml.etree.ElementTree as ET
@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from minusma_corpus import labelstudio as ls
-from minusma_corpus.annotations.fileformat import migrate, read_annotation_file, read_json_list
-from minusma_corpus.annotations.schema import load_schema
+from minusma_corpus.annotations.fileformat import migrate, read_annotation_file, read_json_list, schema_problems
 from support.paths import ANNOTATIONS
+from support.schema1 import as_1_1_0, clusters_1, schema_1
 from test_labelstudio import documents, texts  # noqa: F401  (fixtures)
 from test_schema_v2 import mission_size_gold, v2  # noqa: F401  (v2 is a fixture)
 
@@ -28,8 +28,8 @@ def gold_v2(v2, tmp_path):
     return sets, read_json_list(root / "entities.json"), read_json_list(root / "claim_clusters.json")
 
 
-def _task(documents, data, mode):
-    [task] = ls.export_tasks([documents[data["doc_id"]]], {data["doc_id"]: [data]}, mode)
+def _task(documents, data, mode, schema=None):
+    [task] = ls.export_tasks([documents[data["doc_id"]]], {data["doc_id"]: [data]}, mode, schema)
     task = json.loads(json.dumps(task))
     task["id"] = 7
     for i, a in enumerate(task[mode]):
@@ -48,10 +48,13 @@ def test_v2_config_has_the_member_fields(v2):
 
 
 def test_v1_config_has_no_member_fields():
-    if load_schema().has_cluster_values:
-        pytest.skip("schema.yaml is at 2.0.0")
-    per_region = {el.get("name") for el in ET.fromstring(ls.label_config()).iter() if el.get("perRegion") == "true"}
-    assert not per_region & set(MEMBER)
+    """Under schema 1.x (the fixture from git history) the config has the claim's cluster fields of 1.x and
+    none of the member fields 2.0.0 added."""
+    config = ls.label_config(schema_1())
+    per_region = {el.get("name") for el in ET.fromstring(config).iter() if el.get("perRegion") == "true"}
+    assert not per_region & set(MEMBER) and {"cluster_id", "cluster_relation"} <= per_region
+    assert per_region == set(ls.all_fields(False)) and "schema 1.1.0" in config
+    assert set(MEMBER) <= {el.get("name") for el in ET.fromstring(ls.label_config()).iter()}  # schema.yaml's: 2.0.0
 
 
 def test_v2_config_passes_the_sdk_validator(v2, gold_v2, documents):
@@ -111,6 +114,8 @@ def test_a_value_edited_in_label_studio_is_imported_and_attributed(v2, gold_v2, 
 @pytest.mark.parametrize("text, message", [
     ("about 15,000", "cluster_value: 'about 15,000' is not JSON"),
     ("[15000]", "cluster_value: '[15000]' is not a JSON object"),
+    ("[" * 100_000 + "]" * 100_000, f"cluster_value: {'[' * 60!r} is JSON nested too deeply"),
+    ('{"a": ' * 500 + "1" + "}" * 500, "is JSON nested too deeply (more than 100 levels"),
     ('{"type": "count", "number": "many", "unit": "persons", "bound": "exact"}', "cluster_value"),
 ])
 def test_v2_error_bad_cluster_value(v2, gold_v2, documents, texts, text, message):
@@ -120,19 +125,41 @@ def test_v2_error_bad_cluster_value(v2, gold_v2, documents, texts, text, message
     assert message in str(e.value) and f"region {member['id']}" in str(e.value)
 
 
-def test_member_fields_are_refused_under_schema_1(documents, texts):
-    if load_schema().has_cluster_values:
-        pytest.skip("schema.yaml is at 2.0.0")
-    path = sorted((ANNOTATIONS / "gold").glob("*.json"))[0]
-    data = read_annotation_file(path)
-    task = _task(documents, data, "annotations")
+@pytest.fixture
+def gold_1():
+    """The gold as schema 1.1.0 files, valid under the 1.1.0 fixture schema (with the 1.x clusters)."""
+    s1 = schema_1()
+    sets = [as_1_1_0(read_annotation_file(p)) for p in sorted((ANNOTATIONS / "gold").glob("*.json"))]
+    kb, clusters = read_json_list(ANNOTATIONS / "entities.json"), clusters_1(read_json_list(ANNOTATIONS / "claim_clusters.json"))
+    for data in sets:
+        assert not schema_problems(data, data["doc_id"], s1)
+    assert schema_problems(sets[0], "x")  # not a valid file of schema.yaml's 2.0.0
+    return s1, sets, kb, clusters
+
+
+def test_round_trip_identity_of_1_1_0_gold_under_schema_1(gold_1, documents, texts):
+    s1, sets, kb, clusters = gold_1
+    for data in sets:
+        task = _task(documents, data, "annotations", s1)
+        assert task["data"]["schema_version"] == "1.1.0"
+        assert not {r.get("from_name") for r in task["annotations"][0]["result"]} & set(MEMBER)
+        [got] = ls.import_tasks([task], texts, kb=kb, clusters=clusters, schema=s1).sets
+        assert {**got.data, "provenance": data["provenance"]} == data
+    with pytest.raises(ls.LabelStudioError, match="schema version mismatch"):  # a 1.1.0 task under 2.0.0
+        ls.import_tasks([_task(documents, sets[0], "annotations", s1)], texts)
+
+
+def test_member_fields_are_refused_under_schema_1(gold_1, documents, texts):
+    s1, sets, kb, clusters = gold_1
+    data = sets[0]
+    task = _task(documents, data, "annotations", s1)
     claim = data["claims"][0]
     task["annotations"][0]["result"].append(
         {"id": claim["id"], "from_name": "cluster_value", "to_name": "text", "type": "textarea",
          "value": {"start": claim["start"], "end": claim["end"], "text": ['{"type": "count"}']}})
     with pytest.raises(ls.LabelStudioError) as e:
-        ls.import_tasks([task], texts)
-    assert "cluster_value is a field of schema 2.0.0" in str(e.value)
+        ls.import_tasks([task], texts, kb=kb, clusters=clusters, schema=s1)
+    assert "cluster_value is a field of schema 2.0.0" in str(e.value) and f"region {claim['id']}" in str(e.value)
 
 
 def test_round_trip_identity_of_the_unicode_document_at_2_0_0(v2, kb):

@@ -78,6 +78,7 @@ def gold_with(change):
 def file_with(rel, content, argv):
     def setup(root):
         path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
         if content is None:
             path.unlink()
         elif isinstance(content, bytes):
@@ -116,7 +117,7 @@ def ls_export(tasks_or_text):
             path.write_text(tasks_or_text)
         else:
             value = tasks_or_text(root) if callable(tasks_or_text) else tasks_or_text
-            path.write_text(json.dumps(value))
+            path.write_text(value if isinstance(value, str) else json.dumps(value))
         (root / "imported").mkdir()
         return ["ls", "import", str(path), "--out", str(root / "imported")]
     return setup
@@ -148,6 +149,25 @@ def first_doc(root):
 
 def _deep(n=100_000):
     return "[" * n + "]" * n
+
+
+def _deep_object(n=500):
+    """Nested deeper than the package reads (errors.MAX_JSON_DEPTH) but not than Python's parser goes."""
+    return '{"a": ' * n + "1" + "}" * n
+
+
+def _with_deep(value, n=500):
+    """``value`` as JSON text with its ``"@deep@"`` string replaced by a list nested ``n`` levels."""
+    return json.dumps(value).replace('"@deep@"', _deep(n))
+
+
+def _deep_label(d):
+    d["mentions"][0]["label"] = "@deep@"
+    return _with_deep(d)
+
+
+def _deep_task(root):
+    return [{"id": 9, "data": {"doc_id": first_doc(root), "meta": "@deep@"}}]
 
 
 CASES = {
@@ -184,6 +204,11 @@ CASES = {
     "manifest date not ISO": (edit_row("date", "July 4"), ["manifest.jsonl", "line 2", "ISO 8601"]),
     "manifest duplicate doc_id": (lambda root: (write_rows(root, [*rows(root), rows(root)[0]]), ["validate"])[1],
                                   ["manifest.jsonl", "duplicate doc_id"]),
+    "manifest line nested too deeply": (lambda root: (write_rows(root, rows(root), [_deep()]), ["validate"])[1],
+                                        ["manifest.jsonl", "line 6", "nested too deeply"]),
+    "manifest field nested 500 levels": (
+        lambda root: (write_rows(root, rows(root), [_with_deep({**rows(root)[0], "authors": "@deep@"})]),
+                      ["validate"])[1], ["manifest.jsonl", "line 6", "nested too deeply"]),
     "manifest not UTF-8": (file_with("corpus/manifest.jsonl", b'{"doc_id": "\xe9"}\n', ["validate"]),
                            ["manifest.jsonl", "not UTF-8"]),
     # ---- annotation files ----
@@ -197,6 +222,18 @@ CASES = {
     "gold schema_version from the future": (gold_with(lambda d: d.update(schema_version="99.0.0")),
                                             ["annotations/gold/", "newer than this package"]),
     "gold nested too deeply": (gold_with(lambda d: _deep()), ["annotations/gold/", "nested too deeply"]),
+    "gold nested 500 levels": (gold_with(lambda d: _deep_object()), ["annotations/gold/", "nested too deeply"]),
+    "gold label nested 500 levels": (gold_with(_deep_label), ["annotations/gold/", "nested too deeply"]),
+    "migrate a file nested too deeply": (file_with("deep.json", _deep(), ["migrate", "{root}/deep.json"]),
+                                         ["deep.json", "nested too deeply"]),
+    "migrate a file nested 500 levels": (file_with("deep.json", _deep_object(), ["migrate", "{root}/deep.json"]),
+                                         ["deep.json", "nested too deeply"]),
+    "migrate a non-UTF-8 file": (file_with("latin1.json", b'{"a": "\xe9"}', ["migrate", "{root}/latin1.json"]),
+                                 ["latin1.json", "not UTF-8"]),
+    "migrate a JSON array": (file_with("list.json", "[1]", ["migrate", "{root}/list.json"]),
+                             ["list.json", "not an object"]),
+    "draft nested too deeply": (draft(_deep()), ["draft.json", "nested too deeply"]),
+    "draft nested 500 levels": (draft(_deep_object()), ["draft.json", "nested too deeply"]),
     "gold mentions is an object": (gold_with(lambda d: d.update(mentions={})), ["annotations/gold/", "mentions"]),
     "gold mention without id": (gold_with(lambda d: (d["mentions"][0].pop("id"), None)[1]), ["annotations/gold/", "document", "'id'"]),
     "gold span moved": (gold_with(lambda d: d["mentions"][0].update(start=d["mentions"][0]["start"] + 1)),
@@ -240,6 +277,13 @@ CASES = {
     "KB aliases is a string": (kb_with(lambda d: d[2].update(aliases="x")), ["entities.json", "at 2/aliases"]),
     "KB missing": (file_with("annotations/entities.json", None, ["validate"]), ["entities.json", "No such file"]),
     "KB not UTF-8": (file_with("annotations/entities.json", b"[\xff]", ["validate"]), ["entities.json", "not UTF-8"]),
+    "KB nested too deeply": (kb_with(lambda d: _deep()), ["entities.json", "nested too deeply"]),
+    "KB entry nested 500 levels": (kb_with(lambda d: _with_deep([{**d[0], "description": "@deep@"}])),
+                                   ["entities.json", "nested too deeply"]),
+    "clusters nested too deeply": (kb_with(lambda d: _deep(), "claim_clusters.json"),
+                                   ["claim_clusters.json", "nested too deeply"]),
+    "clusters nested 500 levels": (kb_with(lambda d: _deep_object(), "claim_clusters.json"),
+                                   ["claim_clusters.json", "nested too deeply"]),
     "KB duplicate id": (kb_with(lambda d: d.append(dict(d[0]))), ["entities.json", "duplicate entity id"]),
     "clusters truncated": (kb_with(lambda d: json.dumps(d)[:100], "claim_clusters.json"),
                            ["claim_clusters.json", "not valid JSON"]),
@@ -252,6 +296,13 @@ CASES = {
     "LS export not JSON": (ls_export("[{"), ["export.json", "not valid JSON"]),
     "LS export not UTF-8": (ls_export(b"[\xff]"), ["export.json", "not UTF-8"]),
     "LS export nested too deeply": (ls_export(_deep()), ["export.json", "nested too deeply"]),
+    "LS task nested 500 levels": (ls_export(lambda root: _with_deep(_deep_task(root))),
+                                  ["export.json", "nested too deeply"]),
+    "LS adjudicate export nested too deeply": (
+        lambda root: (ls_export(_deep())(root), ["ls", "adjudicate", str(root / "export.json"), "--out",
+                                                 str(root / "adj.json")])[1], ["export.json", "nested too deeply"]),
+    "explore --out an earlier site whose record is nested too deeply": (
+        file_with("site/explore.json", _deep(), ["explore", "--out", "{root}/site"]), ["site", "not an explorer site"]),
     "LS task without data": (ls_export([{"id": 3}]), ["export.json", "task 3", "no data object"]),
     "LS task of an unknown document": (ls_export([{"id": 4, "data": {"doc_id": "no-such-doc"}}]),
                                        ["export.json", "task 4", "no-such-doc"]),
@@ -318,3 +369,42 @@ def test_malformed_input_is_refused_with_one_clear_line_and_changes_nothing(name
 
 def test_the_catalogue_has_at_least_forty_cases():
     assert len(CASES) >= 40
+
+
+# ---- the depth limit of JSON input (errors.loads) ---------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from minusma_corpus.errors import MAX_JSON_DEPTH, InputFileError, loads, nesting_exceeds  # noqa: E402
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
+                     max_leaves=20)
+
+
+def _levels(value) -> int:
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    return 0 if children is None else 1 + max((_levels(c) for c in children), default=0)
+
+
+def _wrapped(value, n):
+    for i in range(n):
+        value = [value] if i % 2 else {"k": value}
+    return value
+
+
+@given(_JSON, st.integers(0, 12), st.integers(0, 12))
+def test_nesting_exceeds_counts_levels_of_arrays_and_objects(value, extra, limit):
+    value = _wrapped(value, extra)
+    assert nesting_exceeds(value, limit) == (_levels(value) > limit)
+
+
+@given(_JSON, st.integers(0, MAX_JSON_DEPTH + 5))
+def test_loads_reads_what_is_at_most_the_limit_deep_and_refuses_the_rest_naming_the_file(value, extra):
+    value = _wrapped(value, extra)
+    text = json.dumps(value)
+    if _levels(value) <= MAX_JSON_DEPTH:
+        assert loads(text, "f.json") == value
+    else:
+        with pytest.raises(InputFileError, match=r"^f\.json: line 3: JSON nested too deeply"):
+            loads(text, "f.json", line=3)

@@ -74,15 +74,43 @@ def read_text(path: Path, what: str = "a file") -> str:
                              hint="save it as UTF-8 and run the command again") from None
 
 
-def loads(text: str, file: str | Path, line: int | None = None) -> Any:
-    """``json.loads`` with errors naming the file and line (and nesting too deep for Python refused)."""
+MAX_JSON_DEPTH = 100  # levels of arrays and objects in JSON input; the project's files use fewer than ten
+
+
+def loads(text: str | bytes, file: str | Path | None, line: int | None = None) -> Any:
+    """``json.loads`` with errors naming the file and line. JSON nested more than ``MAX_JSON_DEPTH`` levels
+    deep is refused here, at the one place input JSON is parsed, whether Python's parser gives up on it or
+    not: what is read can then be walked, validated and printed without running out of stack."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputFileError(f"not valid JSON ({e.msg}, column {e.colno})", file=file,
                              line=e.lineno if line is None else line) from None
-    except RecursionError:
-        raise InputFileError("JSON nested too deeply to read", file=file, line=line) from None
+    except UnicodeDecodeError as e:  # bytes that are not UTF-8
+        raise InputFileError(f"not UTF-8 ({e.reason} at offset {e.start})", file=file, line=line,
+                             hint="save it as UTF-8 and run the command again") from None
+    except RecursionError:  # deeper than Python's parser goes
+        value, too_deep = None, True
+    else:
+        too_deep = nesting_exceeds(value, MAX_JSON_DEPTH)
+    if too_deep:
+        raise InputFileError(f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels of arrays and objects)",
+                             file=file, line=line)
+    return value
+
+
+def nesting_exceeds(value: Any, limit: int) -> bool:
+    """Whether ``value`` has more than ``limit`` levels of lists and dicts (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if level > limit:
+            return True
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def read_json(path: Path, what: str = "a JSON file") -> Any:

@@ -9,6 +9,9 @@ the program did not make.
   directory this program wrote (``is_ours``).
 * ``staging_dir`` makes the temporary sibling a writer fills; ``remove_stale`` clears what a killed
   writer left behind; ``exclusive`` is the lock that keeps two writers of one directory apart.
+* ``locked_staging`` makes a hidden staging directory inside a directory that is written file by file
+  (``ls import``), marked as ours and locked for as long as its writer lives; ``remove_abandoned`` removes
+  the ones whose writer was killed (marked, and no longer locked), and nothing else.
 """
 
 from __future__ import annotations
@@ -181,6 +184,93 @@ def _rmtree(path: Path) -> None:
         shutil.rmtree(path, onexc=writable_then_retry)
     else:
         shutil.rmtree(path, onerror=writable_then_retry)
+
+
+# --------------------------------------------------------------------------------------------
+# Staging directories inside a directory written file by file
+# --------------------------------------------------------------------------------------------
+
+
+def _open_dir(path: Path) -> int:
+    """A descriptor of the directory ``path`` itself (never of what a symbolic link points to)."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+
+
+@contextlib.contextmanager
+def locked_staging(parent: Path, prefix: str) -> Iterator[Path]:
+    """A new hidden directory ``<parent>/<prefix>XXXX`` for a writer to fill, removed when the writer is done.
+
+    While the writer runs it holds an advisory lock on the directory, taken before ``STAGING_MARK`` is
+    written into it: a marked directory is ours, and one whose lock is free was left by a writer that was
+    killed (the system drops the lock of a dead process), which :func:`remove_abandoned` removes."""
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    fd = _open_dir(staging)
+    try:
+        with contextlib.suppress(ImportError):
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        (staging / STAGING_MARK).write_text(f"a staging directory of minusma-corpus (pid {os.getpid()}); removed by "
+                                            "the next run once its writer has ended\n", encoding="utf-8")
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.close(fd)
+
+
+def remove_abandoned(parent: Path, prefix: str) -> list[str]:
+    """Remove the staging directories of :func:`locked_staging` that killed writers left in ``parent``.
+
+    Removed is only a directory (not a symbolic link) named ``<prefix>...`` that holds ``STAGING_MARK`` as
+    a regular file and whose lock no live writer holds. Returns warnings about the other ``<prefix>``
+    entries (kept). Without advisory locks (not POSIX) nothing is removed: a live writer could not be told
+    from a dead one."""
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    try:
+        entries = sorted(p for p in parent.iterdir() if p.name.startswith(prefix))
+    except FileNotFoundError:
+        return []
+    warnings = []
+    for path in entries:
+        keep = f"{path}: named like a staging directory of this program but not one it made; not removed"
+        try:
+            fd = _open_dir(path)
+        except FileNotFoundError:  # removed meanwhile by another run
+            continue
+        except OSError:  # a symbolic link (ELOOP) or not a directory (ENOTDIR)
+            warnings.append(keep)
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # its writer is alive
+                continue
+            try:
+                if not os.path.samestat(os.fstat(fd), os.lstat(path)):
+                    continue  # replaced meanwhile: not the directory looked at
+            except FileNotFoundError:
+                continue
+            try:
+                marked = stat.S_ISREG(os.lstat(path / STAGING_MARK).st_mode)
+            except FileNotFoundError:
+                marked = False
+            if not marked:
+                warnings.append(keep + ("; it is empty (an import killed as it began leaves one): remove it by hand"
+                                        if not any(path.iterdir()) else ""))
+                continue
+            try:
+                shutil.rmtree(path)  # never follows a symbolic link inside it
+            except FileNotFoundError:
+                pass
+            except OSError as e:
+                warnings.append(f"{path}: a staging directory left by an interrupted run could not be removed "
+                                f"({e.strerror or e}); remove it by hand")
+        finally:
+            os.close(fd)
+    return warnings
 
 
 @contextlib.contextmanager

@@ -90,8 +90,9 @@ def migrate(data: dict, path: str, schema: Schema | None = None, explicit: bool 
     return data
 
 
-def read_annotation_file(path: Path) -> dict:
-    """Load, migrate and JSON-Schema-validate one annotation file."""
+def read_annotation_json(path: Path) -> dict:
+    """The JSON object of one annotation file, as it is (not migrated, not validated), or an
+    ``AnnotationError`` naming the file (not UTF-8, not JSON, nested too deeply, not an object)."""
     try:
         data = read_json(path, "an annotation file")
     except InputFileError as e:
@@ -99,7 +100,12 @@ def read_annotation_file(path: Path) -> dict:
     if not isinstance(data, dict):
         raise AnnotationError([Problem(str(path), None, None, f"the top level is a JSON {json_type(data)}, "
                                                               "not an object (one annotation set per file)")])
-    data = migrate(data, str(path))
+    return data
+
+
+def read_annotation_file(path: Path) -> dict:
+    """Load, migrate and JSON-Schema-validate one annotation file."""
+    data = migrate(read_annotation_json(path), str(path))
     problems = schema_problems(data, str(path))
     if problems:
         raise AnnotationError(problems)
@@ -121,17 +127,22 @@ def _explaining_validator():
     return Draft202012Validator(json_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def schema_problems(data: dict, file: str) -> list[Problem]:
-    """The JSON-Schema problems of one annotation set. A valid set is checked once, by the compiled
-    validator; an invalid one is explained by ``jsonschema`` (every error, with its path)."""
+def schema_problems(data: dict, file: str, schema: Schema | None = None) -> list[Problem]:
+    """The JSON-Schema problems of one annotation set (under ``schema``, by default schema.yaml's). A valid
+    set is checked once, by the compiled validator; an invalid one is explained by ``jsonschema`` (every
+    error, with its path)."""
     import fastjsonschema
+    from jsonschema import Draft202012Validator
 
-    try:
-        _compiled_schema()(data)
-        return []
-    except fastjsonschema.JsonSchemaException:
-        pass
-    validator = _explaining_validator()
+    if schema is None or schema == load_schema():
+        try:
+            _compiled_schema()(data)
+            return []
+        except fastjsonschema.JsonSchemaException:
+            pass
+        validator = _explaining_validator()
+    else:  # another version's schema (tests of older versions): not compiled, explained directly
+        validator = Draft202012Validator(json_schema(schema), format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = list(error.absolute_path)
@@ -218,9 +229,10 @@ def parse_iso(value: str) -> bool:
     return len(parts) == 1 or parts[0] <= parts[1]
 
 
-def check(data: dict, text: str, kb: list[dict], clusters: list[dict], file: str) -> list[Problem]:
+def check(data: dict, text: str, kb: list[dict], clusters: list[dict], file: str,
+          schema: Schema | None = None) -> list[Problem]:
     """Everything the JSON Schema cannot see: spans against the text, ids against the KB and clusters."""
-    schema = load_schema()
+    schema = schema or load_schema()
     doc = data["doc_id"]
     problems: list[Problem] = []
 

@@ -25,26 +25,21 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    import json
-
-    from ..annotations.fileformat import dumps_annotation, migrate, schema_problems
+    from ..annotations.fileformat import AnnotationError, dumps_annotation, migrate, read_annotation_json, schema_problems
     from ..annotations.schema import load_schema
     from ..fileio import write_atomic
 
     current = load_schema().version
     migrated = {}
     for path in args.files:  # all or nothing: every file is migrated and checked before any is written
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{path}: not valid JSON: {e}") from None
+        data = read_annotation_json(path)
         if data.get("schema_version") == current:
             print(f"{path}: already at schema {current}")
             continue
         new = migrate(data, str(path), explicit=True)
         problems = schema_problems(new, str(path))
         if problems:
-            raise ValueError("\n".join(map(str, problems)))
+            raise AnnotationError(problems)
         migrated[path] = (data.get("schema_version"), new)
     for path, (old, new) in migrated.items():
         write_atomic(path, dumps_annotation(new))

@@ -155,7 +155,7 @@ def _adjudication(tasks) -> bool:
 
 
 def _import_and_write(tasks: list[dict], args) -> int:
-    from ..labelstudio.importer import arrange, as_passes, import_tasks, write_sets
+    from ..labelstudio.importer import arrange, as_passes, import_tasks, remove_stale_staging, write_sets
     from ..labelstudio.spec import LabelStudioError
 
     docs = _documents(args)
@@ -174,6 +174,8 @@ def _import_and_write(tasks: list[dict], args) -> int:
         for rel in files:
             print(f"  would write {args.out / rel}")
     else:
+        for warning in remove_stale_staging(args.out):  # what an import killed before it finished left there
+            print(f"minusma-corpus: warning: {warning}", file=sys.stderr)
         written = write_sets(files, args.out, validated=True)  # import_tasks validated each set once if files else []
         for path in written:
             print(f"  wrote {path}")

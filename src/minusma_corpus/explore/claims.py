@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..annotations.cluster_relations import Derivation
 from ..annotations.cluster_values import derived_relations
-from ..annotations.schema import load_schema
 from ..pipeline.process import Document
 from ..publish.release_clusters import value_text
 from .fmt import cluster_anchor, doc_page, esc, normalized_text, quantity_text, token
@@ -34,7 +33,7 @@ def _claim_value(site: Site, doc_id: str, it: Item) -> str:
 def derivations(site: Site) -> dict[tuple[str, str, str], Derivation]:
     """The derived relation of every complete member shown, by (side, doc_id, claim_id); each set of a
     comparison is derived on its own. Empty before schema 2.0.0."""
-    schema = load_schema()
+    schema = site.schema
     if not schema.has_cluster_values:
         return {}
     sides = [("", site.a)] if site.b is None else [("a", site.a), ("b", site.b)]

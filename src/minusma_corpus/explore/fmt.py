@@ -121,9 +121,10 @@ def page_css(labels: Sequence[str]) -> str:
     return asset("explore.css") + "\n".join(rules) + "\n"
 
 
-def label_names(labels: Sequence[str] | None) -> tuple[str, ...]:
+def label_names(labels: Sequence[str] | None, schema=None) -> tuple[str, ...]:
+    """``labels``, else the entity labels of ``schema`` (by default schema.yaml's)."""
     if labels is not None:
         return tuple(labels)
     from ..annotations.schema import load_schema
 
-    return tuple(load_schema().entity_labels)
+    return tuple((schema or load_schema()).entity_labels)

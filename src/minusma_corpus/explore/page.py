@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..annotations.anchor import fits, span_problem
+from ..annotations.schema import Schema, load_schema
 from ..pipeline.process import Document
 from .fmt import (asset, cluster_anchor, csp_hash, entity_page, esc, html_attrs, label_class, normalized_text, page_css,
                   quantity_text, token)
@@ -22,6 +23,7 @@ class Site:
     kb: list[dict]
     clusters: list[dict]
     labels: tuple[str, ...]
+    schema: Schema = field(default_factory=load_schema)  # the annotation schema the sets follow
     items: dict[str, list[Item]] = field(default_factory=dict)  # doc_id -> items
     shown: list[str] = field(default_factory=list)  # doc ids whose annotations are shown
 

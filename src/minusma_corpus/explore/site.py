@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 import json
 
+from ..annotations.schema import Schema, load_schema
+from ..errors import loads
 from ..fileio import text_sha256
 from ..progress import progress
 from ..annotations.layout import AnnotationLayout, read_sets
@@ -23,11 +25,12 @@ from .raw import render_raw_page
 
 def render_site(documents: Sequence[Document], annotations: AnnotationSet, kb: Sequence[dict],
                 clusters: Sequence[dict], *, other: AnnotationSet | None = None,
-                labels: Sequence[str] | None = None) -> dict[str, str]:
+                labels: Sequence[str] | None = None, schema: Schema | None = None) -> dict[str, str]:
     """Every page of the site (relative path -> HTML). With ``other``, the diff of ``annotations`` (A)
-    and ``other`` (B) over the documents both annotate. Deterministic: the same input gives the same
-    bytes."""
-    site = Site(list(documents), annotations, other, list(kb), list(clusters), label_names(labels))
+    and ``other`` (B) over the documents both annotate. ``schema``: the annotation schema the sets follow
+    (by default schema.yaml's). Deterministic: the same input gives the same bytes."""
+    schema = schema or load_schema()
+    site = Site(list(documents), annotations, other, list(kb), list(clusters), label_names(labels, schema), schema)
     pages = {"index.html": render_index_page(site), "claims.html": render_claims_page(site)}
     for i, doc in enumerate(site.documents):
         pages[doc_page(doc.doc_id)] = render_document_page(site, i)
@@ -41,16 +44,16 @@ def render_site(documents: Sequence[Document], annotations: AnnotationSet, kb: S
 
 def write_site(out_dir: Path, documents: Sequence[Document], annotations: AnnotationSet, kb: Sequence[dict],
                clusters: Sequence[dict], *, other: AnnotationSet | None = None,
-               labels: Sequence[str] | None = None) -> list[Path]:
+               labels: Sequence[str] | None = None, schema: Schema | None = None) -> list[Path]:
     """Render the site and write it to ``out_dir`` (new, empty, or an earlier explorer site, whose pages
     that no longer exist are removed). Returns the files written."""
-    pages = render_site(documents, annotations, kb, clusters, other=other, labels=labels)
+    pages = render_site(documents, annotations, kb, clusters, other=other, labels=labels, schema=schema)
     out_dir = Path(out_dir)
     marker = out_dir / MARKER
     old: list[str] = []
     if out_dir.exists() and any(out_dir.iterdir()):
         try:
-            previous = json.loads(marker.read_text(encoding="utf-8"))
+            previous = loads(marker.read_text(encoding="utf-8"), marker)  # (a ValueError if not JSON)
             if previous.get("generator") != GENERATOR:
                 raise ValueError
             old = list(previous["pages"])

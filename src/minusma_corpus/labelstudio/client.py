@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..errors import loads
 from ..progress import bar
 from . import credentials
 from .config import label_config
@@ -148,4 +149,4 @@ def _pull(client, project, timeout) -> list[dict]:
         raw = b"".join(client.projects.exports.download(p.id, export.id, export_type="JSON"))
     finally:
         client.projects.exports.delete(p.id, export.id)
-    return json.loads(raw)
+    return loads(raw, f"the JSON export of project {p.id} from the server")

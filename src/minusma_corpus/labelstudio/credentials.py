@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import loads
+
 ENV = "LABEL_STUDIO_API_KEY"
 
 
@@ -54,7 +56,7 @@ def read_token(url: str, path: Path | None = None) -> StoredToken | None:
     server's)."""
     path = path or token_file()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"), path)  # (a ValueError if not JSON)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("token"), str) or not isinstance(data.get("url"), str):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,9 +14,10 @@ from typing import Any
 from ..annotations.fileformat import AnnotationError, check, dumps_annotation, schema_problems
 from ..annotations.anchor import fits, selector
 from ..annotations.schema import Schema, load_schema
+from ..errors import InputFileError, loads
 from ..fileio import text_sha256
 from ..progress import progress
-from ..safepath import UnsafePathError, file_name, inside
+from ..safepath import UnsafePathError, file_name, inside, locked_staging, remove_abandoned
 from .config import schema_choices
 from .export import content_sha256
 from .spec import (ALL_FIELDS, CLAIM, CLAIM_FIELDS, CLUSTER_MEMBER_FIELDS, CUE, DOCUMENT_TARGET, EVIDENCE, FIELD_KIND, FORMAT, LABEL_CONTROLS,
@@ -116,17 +115,17 @@ def _parse_field(name: str, how: str, value: dict, where: _Where, rid: str, allo
         return None
     if how == "json":
         try:
-            obj = json.loads(got[0])
-        except ValueError as e:
-            return where(rid, f"{name}: {got[0][:60]!r} is not JSON ({e.msg}); write a JSON object, e.g. "
+            obj = loads(got[0], None)
+        except InputFileError as e:
+            return where(rid, f"{name}: {got[0][:60]!r} is {e.reason.replace('valid JSON', 'JSON')}; write a JSON object, e.g. "
                               '{"type": "count", "number": 15000, "unit": "persons", "bound": "exact"}')
         if not isinstance(obj, dict):
             return where(rid, f"{name}: {got[0][:60]!r} is not a JSON object")
         return obj
     if how == "number":
         try:
-            number = json.loads(got[0])
-        except ValueError:
+            number = loads(got[0], None)
+        except InputFileError:
             number = None
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             return where(rid, f"{name}: {got[0]!r} is not a number (write it as JSON: 13000, 1.2)")
@@ -511,10 +510,10 @@ def import_tasks(tasks: list[dict], texts: dict[str, str], *, predictions: bool 
             if status:
                 provenance["status"] = status
             out["provenance"] = provenance
-            for p in schema_problems(out, f"task {tid}"):
+            for p in schema_problems(out, f"task {tid}", s):
                 w(p.annotation_id, p.message)
             if kb is not None and clusters is not None and not w.count:
-                for p in check(out, text, kb, clusters, f"task {tid}"):
+                for p in check(out, text, kb, clusters, f"task {tid}", s):
                     w(p.annotation_id, p.message)
             if w.count:
                 continue
@@ -576,11 +575,17 @@ def arrange(report: ImportReport, layout: str = "per-annotator") -> dict[Path, d
     return files
 
 
+STAGING_PREFIX = ".ls-import-"  # the hidden staging directory of write_sets, inside the output directory
+
+
 def write_sets(files: dict[Path, dict], out_dir: Path, *, validated: bool = False) -> list[Path]:
     """Write the files of ``arrange`` under ``out_dir``, all or nothing: every path is checked to stay
     inside ``out_dir`` and every file validated (unless ``validated``: ``import_tasks`` validated every
     set it returned) and staged in a temporary directory first; then they are moved into place, and if
-    one move fails the ones already made are undone (replaced files restored)."""
+    one move fails the ones already made are undone (replaced files restored).
+
+    The staging directory (``out_dir/.ls-import-XXXX``) is marked and locked while this runs; if the
+    process is killed, :func:`remove_stale_staging` removes it on the next run."""
     targets = {rel: inside(out_dir, rel, "annotation file") for rel in files}
     problems = []
     for rel, data in files.items() if not validated else ():
@@ -589,47 +594,56 @@ def write_sets(files: dict[Path, dict], out_dir: Path, *, validated: bool = Fals
         raise AnnotationError(problems)
     created = [d for d in (out_dir, *out_dir.parents) if not d.exists()]  # removed again if the import fails
     out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".ls-import-", dir=out_dir))
-    except BaseException:
-        _remove_empty(created)
-        raise
     done: list[tuple[Path, Path | None]] = []  # (target, where its previous version waits)
     made_dirs: list[Path] = []
     try:
-        for rel, data in files.items():
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).write_text(dumps_annotation(data), encoding="utf-8")
-        for rel, target in targets.items():
-            for parent in reversed(target.relative_to(out_dir).parents[:-1]):
-                if not (out_dir / parent).exists():
-                    (out_dir / parent).mkdir()
-                    made_dirs.append(out_dir / parent)
-            backup = None
-            if target.exists():  # a second name for the previous version: the target is never missing, even
-                backup = staging / ".previous" / rel  # if the process is killed between two steps
-                backup.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(target, backup)
-                except OSError:
-                    shutil.copy2(target, backup)
-            done.append((target, backup))
-            os.replace(staging / rel, target)
+        with locked_staging(out_dir, STAGING_PREFIX) as staging:
+            try:
+                _move_into_place(files, targets, out_dir, staging, done, made_dirs)
+            except BaseException:
+                for target, backup in reversed(done):
+                    with contextlib.suppress(OSError):  # (the failed move may have left nothing to undo)
+                        if backup is not None:
+                            os.replace(backup, target)
+                        else:
+                            target.unlink(missing_ok=True)
+                for d in reversed(made_dirs):
+                    with contextlib.suppress(OSError):
+                        d.rmdir()
+                raise
     except BaseException:
-        for target, backup in reversed(done):
-            with contextlib.suppress(OSError):  # (the failed move may have left nothing to undo)
-                if backup is not None:
-                    os.replace(backup, target)
-                else:
-                    target.unlink(missing_ok=True)
-        for d in reversed(made_dirs):
-            with contextlib.suppress(OSError):
-                d.rmdir()
-        shutil.rmtree(staging, ignore_errors=True)
         _remove_empty(created)
         raise
-    shutil.rmtree(staging, ignore_errors=True)
     return [target for target, _ in done]
+
+
+def _move_into_place(files: dict[Path, dict], targets: dict[Path, Path], out_dir: Path, staging: Path,
+                     done: list[tuple[Path, Path | None]], made_dirs: list[Path]) -> None:
+    """Stage every file, then move each into place, recording in ``done`` and ``made_dirs`` what to undo."""
+    for rel, data in files.items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text(dumps_annotation(data), encoding="utf-8")
+    for rel, target in targets.items():
+        for parent in reversed(target.relative_to(out_dir).parents[:-1]):
+            if not (out_dir / parent).exists():
+                (out_dir / parent).mkdir()
+                made_dirs.append(out_dir / parent)
+        backup = None
+        if target.exists():  # a second name for the previous version: the target is never missing, even
+            backup = staging / ".previous" / rel  # if the process is killed between two steps
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(target, backup)
+            except OSError:
+                shutil.copy2(target, backup)
+        done.append((target, backup))
+        os.replace(staging / rel, target)
+
+
+def remove_stale_staging(out_dir: Path) -> list[str]:
+    """Remove the staging directories that imports into ``out_dir`` killed before they finished left there
+    (marked as ours, and no longer in use by a live import); returns warnings about look-alikes, kept."""
+    return remove_abandoned(Path(out_dir), STAGING_PREFIX)
 
 
 def _remove_empty(directories: list[Path]) -> None:
