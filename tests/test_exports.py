@@ -220,6 +220,15 @@ def test_export_replaces_its_own_files_and_removes_its_stale_ones(docs, tmp_path
     assert edited.read_text() == "edited by hand"
 
 
+@pytest.mark.parametrize("record", ["[" * 100_000 + "]" * 100_000, "[1, 2]", '{"a.conll": 3}', "\u00ff".encode("latin-1")])
+def test_a_broken_record_of_an_earlier_export_stops_the_export(docs, tmp_path, record):
+    path = tmp_path / ".minusma-export-conll2003.json"
+    path.write_bytes(record if isinstance(record, bytes) else record.encode())
+    with pytest.raises(ExportError, match="unreadable record of an earlier export"):
+        write_export("conll2003", export_files("conll2003", docs[:1]), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
 def test_cli_refusal_is_one_line(tmp_path):
     (tmp_path / "documents.jsonl").write_text("{}\n")
     run = subprocess.run([sys.executable, "-m", "minusma_corpus.cli", "export", "--format", "jsonl", "--out", str(tmp_path)],

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import loads
 from ..fileio import sha256_bytes
 from ..pipeline.corpus import CorpusError
 from ..pipeline.segment import strip_span
@@ -344,8 +345,10 @@ def write_export(fmt: str, files: dict[str, bytes], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     record_path = out / RECORD.format(format=fmt)
     try:
-        previous = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
-    except (OSError, ValueError):
+        previous = loads(record_path.read_bytes(), record_path) if record_path.exists() else {}
+        if not (isinstance(previous, dict) and all(isinstance(v, str) for v in previous.values())):
+            raise ValueError("not a record of file names and digests")
+    except (OSError, ValueError):  # MinusmaError (not JSON, not UTF-8, nested too deeply) is a ValueError
         raise ExportError(f"{record_path}: unreadable record of an earlier export; remove it or choose another --out") from None
     targets = {name: inside(out, name, "export file") for name in files}
     for name, path in targets.items():
