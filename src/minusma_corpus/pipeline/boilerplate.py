@@ -85,16 +85,49 @@ def _stoplist() -> frozenset[str]:
 
 
 class _Paragraph(Paragraph):
-    """A jusText paragraph whose text is computed once (jusText re-joins it on every access)."""
+    """A jusText paragraph of one line whose text, words and stop words are computed once (jusText
+    re-joins and re-normalises the text on every access: ``len``, word count, density)."""
 
     def __init__(self, path: PathInfo, text: str) -> None:
         super().__init__(path)
-        self.append_text(text)
-        self._text = super().text
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            # Its only white space is single spaces between words: jusText's normalisation keeps it as it is.
+            self.text_nodes.append(text)
+            self._text = text
+        else:
+            self.append_text(text)
+            self._text = super().text
+        self._words = self._text.split()
 
     @property
     def text(self) -> str:
         return self._text
+
+    @property
+    def words_count(self) -> int:
+        return len(self._words)
+
+    def stopwords_count(self, stopwords) -> int:
+        return sum(map(stopwords.__contains__, map(str.lower, self._words)))
+
+
+def density_paragraphs(texts: Sequence[str]) -> list[Paragraph]:
+    """Each line as one jusText paragraph, classified without context (``cf_class``): "good",
+    "neargood", "short" (under 70 characters) or "bad" (low stop-word density, copyright sign)."""
+    path = PathInfo()
+    path.append("body")
+    path.append("p")
+    paragraphs = [_Paragraph(path, text) for text in texts]
+    classify_paragraphs(paragraphs, _stoplist())
+    return paragraphs
+
+
+def context_classes(paragraphs: Sequence[Paragraph]) -> list[str]:
+    """jusText's classes in context ("good" or "bad") of paragraphs classified by ``density_paragraphs``:
+    its full algorithm, neighbours deciding short and near-good lines, among these paragraphs only."""
+    paragraphs = list(paragraphs)
+    revise_paragraph_classification(paragraphs)
+    return [p.class_type for p in paragraphs]
 
 
 def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -104,16 +137,8 @@ def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     copyright sign). In context (jusText's full algorithm, neighbours deciding short and near-good
     lines): "good" or "bad".
     """
-    paragraphs = []
-    for text in texts:
-        path = PathInfo()
-        path.append("body")
-        path.append("p")
-        paragraphs.append(_Paragraph(path, text))
-    classify_paragraphs(paragraphs, _stoplist())
-    context_free = [p.cf_class for p in paragraphs]
-    revise_paragraph_classification(paragraphs)
-    return context_free, [p.class_type for p in paragraphs]
+    paragraphs = density_paragraphs(texts)
+    return [p.cf_class for p in paragraphs], context_classes(paragraphs)
 
 
 def body_extent(scores: Sequence[float]) -> tuple[int, int] | None:

@@ -413,7 +413,7 @@ class _Extent:
     kept_in_context: frozenset[int]
 
 
-def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
+def _body_extent(lines: list[_Line], body_start: int, stop: int, paragraphs: list) -> _Extent:
     """First and last line of the main body among ``lines[body_start:stop]``: the stretch where
     running text outweighs furniture.
 
@@ -422,9 +422,13 @@ def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
     does a line recognised by its wording as furniture that sits inside articles (caption, credit,
     prompt, notice). Any other line (tags, link lists, menus) counts its words against, at least
     ``_FURNITURE_MIN_WORDS`` (a one-word menu item is as much a sign of a menu as a five-word one).
-    jusText's own context rules are not used here: the extent is the context.
+    jusText's own context rules are not used here: the extent is the context. ``paragraphs``: jusText's
+    paragraphs of ``lines[body_start:]`` (``boilerplate.density_paragraphs``, context-free classes being
+    the same whatever the stretch, computed once).
     """
-    context_free, in_context = boilerplate.density_classes([ln.text for ln in lines[body_start:stop]])
+    paragraphs = paragraphs[:stop - body_start]
+    context_free = [p.cf_class for p in paragraphs]
+    in_context = boilerplate.context_classes(paragraphs)
     scores: list[float] = []
     for ln, cls in zip(lines[body_start:stop], context_free):
         if ln.kind in _NEUTRAL_IN_BODY:
@@ -450,7 +454,8 @@ def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
     on, or at the first other end marker (related stories, most read, tags) after the main body.
     A comment section is not the page's main text: the extent is measured again without it.
     """
-    extent = _body_extent(lines, body_start, len(lines))
+    paragraphs = boilerplate.density_paragraphs([ln.text for ln in lines[body_start:]])
+    extent = _body_extent(lines, body_start, len(lines), paragraphs)
     names = {ln.text[len("by "):].strip() if ln.text.lower().startswith("by ") else ln.text
              for ln in lines[:extent.first] if ln.kind == "byline" or _is_name_line(ln.text)}
 
@@ -471,7 +476,7 @@ def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
 
     stop = next((i for i in range(max(body_start + 1, extent.first), len(lines)) if hard(i)), None)
     if stop is not None:
-        extent = _body_extent(lines, body_start, stop)
+        extent = _body_extent(lines, body_start, stop, paragraphs)
     end = next(
         (i for i in range(body_start + 1, len(lines)) if (hard(i) and i >= extent.first) or (soft(i) and i > extent.last)),
         len(lines),
