@@ -57,11 +57,14 @@ def is_copyright(text: str) -> bool:
     return bool(COPYRIGHT.search(text))
 
 
-def is_notice(text: str) -> bool:
-    """A line about the site addressed to the reader: subscription, newsletter, cookie, browser, consent."""
+def is_notice(text: str, on_topic: bool | None = None) -> bool:
+    """A line about the site addressed to the reader: subscription, newsletter, cookie, browser, consent.
+    ``on_topic``: ``mentions_site_topic(text)`` if the caller has it already."""
     if CONSENT_BOX.match(text):
         return True
-    return bool(_SITE_TOPIC.search(text) and _READER.search(text)) and not _REPORTED.search(text)
+    if on_topic is None:
+        on_topic = mentions_site_topic(text)
+    return bool(on_topic and _READER.search(text)) and not _REPORTED.search(text)
 
 
 def mentions_site_topic(text: str) -> bool:

@@ -203,6 +203,18 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def match_caption_credit(text: str) -> re.Match | None:
+    """``CAPTION_CREDIT.match(text)``, without running the expression on a line it cannot match: its
+    credit follows the line's last colon and holds none of ".!?;" (the common case of a body line)."""
+    colon = text.rfind(":")
+    if colon < 0:
+        return None
+    after = text[colon + 1:]
+    if "." in after or "!" in after or "?" in after or ";" in after:
+        return None
+    return CAPTION_CREDIT.match(text)
+
+
 def split_names(names: str) -> list[str]:
     """"A (Bamako), B, and C" -> ["A", "B", "C"]."""
     names = re.sub(r"\([^)]*\)", "", names)
@@ -228,12 +240,12 @@ class _Line:
     def words(self) -> int:
         return len(_WORD.findall(self.text))
 
-    @property
+    @cached_property
     def is_prose(self) -> bool:
         ends_sentence = bool(_SENTENCE_END.search(self.text)) and not self.text.endswith(":")
         return (ends_sentence and self.words >= _PROSE_MIN_WORDS) or self.words > _SHORT_MAX_WORDS
 
-    @property
+    @cached_property
     def is_short(self) -> bool:
         """Heading-shaped: few words and no sentence-final punctuation ("?" and "!" allowed)."""
         if self.words == 0 or self.words > _SHORT_MAX_WORDS:
@@ -328,7 +340,7 @@ def _classify_by_wording(lines: list[_Line]) -> None:
             ln.kind = "navigation"
         elif PROMPT.match(t) or COMMENT_FORM.match(t):
             ln.kind = "prompt"
-        elif (m := CAPTION_CREDIT.match(t)) and len(m.group("credit").split()) <= 10:
+        elif (m := match_caption_credit(t)) and len(m.group("credit").split()) <= 10:
             caption, credit = m.group("caption").strip(), m.group("credit").strip()
             if caption:
                 ln.kind, ln.payload = "caption", {"caption": caption, "credit": credit}
@@ -383,17 +395,18 @@ def _collect_metadata(article: list[_Line], meta: dict) -> None:
 
 def _classify_notices(lines: list[_Line]) -> None:
     """Copyright footers, notices to the reader (newsletter, paywall, cookies, consent) and tag lists."""
-    for ln in lines:
+    # Lines of up to 60 words on the site's subjects (subscriptions, sign-up, cookies).
+    on_topic = [ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) for ln in lines]
+    for ln, topic in zip(lines, on_topic):
         if ln.kind is not None:
             continue
-        if boilerplate.is_copyright(ln.text) and ln.words <= 40:
+        if ln.words <= 40 and boilerplate.is_copyright(ln.text):
             ln.kind = "site_description"
-        elif boilerplate.is_notice(ln.text) and ln.words <= 60:
+        elif ln.words <= 60 and boilerplate.is_notice(ln.text, on_topic=topic):
             ln.kind = "prompt"
         elif boilerplate.is_tag_line(ln.text):
             ln.kind = "link_list"
-    # A line on the same subject (subscriptions, sign-up, cookies) next to a notice is part of it.
-    on_topic = [ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) for ln in lines]
+    # A line on the same subject next to a notice is part of it.
     changed = True
     while changed:
         changed = False
