@@ -91,7 +91,7 @@ class _Paragraph(Paragraph):
     """A jusText paragraph of one line whose text, words and stop words are computed once (jusText
     re-joins and re-normalises the text on every access: ``len``, word count, density)."""
 
-    def __init__(self, path: PathInfo, text: str) -> None:
+    def __init__(self, path: PathInfo | _FixedPath, text: str) -> None:
         super().__init__(path)
         if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
             # Its only white space is single spaces between words: jusText's normalisation keeps it as it is.
@@ -114,12 +114,17 @@ class _Paragraph(Paragraph):
         return sum(map(stopwords.__contains__, map(str.lower, self._words)))
 
 
+class _FixedPath:
+    """A jusText ``PathInfo`` whose ``dom`` and ``xpath`` are computed once (each paragraph reads them)."""
+
+    def __init__(self, path: PathInfo) -> None:
+        self.dom, self.xpath = path.dom, path.xpath
+
+
 def density_paragraphs(texts: Sequence[str]) -> list[Paragraph]:
     """Each line as one jusText paragraph, classified without context (``cf_class``): "good",
     "neargood", "short" (under 70 characters) or "bad" (low stop-word density, copyright sign)."""
-    path = PathInfo()
-    path.append("body")
-    path.append("p")
+    path = _FixedPath(PathInfo().append("body").append("p"))
     paragraphs = [_Paragraph(path, text) for text in texts]
     classify_paragraphs(paragraphs, _stoplist())
     return paragraphs

@@ -84,7 +84,8 @@ _BADNESS_REACH = 16
 
 def repair_text(raw: str) -> str:
     """Repair one raw line: spaces normalised, mojibake fixed, outer white space stripped."""
-    spaced = _SPACES.sub(" ", raw)
+    # A printable line has no white space but plain spaces (tabs, no-break and other spaces are not printable).
+    spaced = raw if raw.isprintable() and "  " not in raw else _SPACES.sub(" ", raw)
     if _ftfy_keeps(spaced):
         return spaced.strip(" ")
     return ftfy.fix_text(spaced, _FTFY_CONFIG).strip(" ")

@@ -54,7 +54,9 @@ _OPENING = r"[\"'“‘«(\[]"
 _CLOSING = r"[\"'”’»)\]]"
 _ELLIPSIS = r"(?:\.(?: \.){2,3}|\.\.\.+|…)"  # ". . ." (spaced), ". . . ." (ellipsis + period), "...", "…"
 _CANDIDATE = re.compile(
-    rf"(?:\.(?: \.){{2,3}}(?!\S)|\.\.\.+|[.!?…]+){_CLOSING}*"
+    # a spaced ellipsis, "..." or more periods, or a run of sentence-final marks; the first mark is matched
+    # before the alternatives (and they look back at it) so that the scan skips to it quickly
+    rf"[.!?…](?:(?<=\.)(?: \.){{2,3}}(?!\S)|(?<=\.)\.\.+|[.!?…]*){_CLOSING}*"
     # followed by a capital, a digit, or a free-standing ellipsis that opens the next sentence
     rf"(?=\s+(?:{_ELLIPSIS}\s+)?{_OPENING}?[A-Z0-9À-ÖØ-Þ])"
 )
