@@ -150,3 +150,18 @@ def test_tokens_are_those_of_the_expression_without_its_look_ahead(text):
     assert guard in segment._TOKEN.pattern
     plain = re.compile(segment._TOKEN.pattern.replace(guard, ""), segment._TOKEN.flags)
     assert [m.span() for m in segment._TOKEN.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+TOPIC_PIECES = st.sampled_from(["newsletter", "NEWSLETTERS", "subscribe", "unſubſcribe", "Sign up", "sign-me up", "signing in",
+                                "log in", "LOGGING IN", "password", "ınbox", "İNBOX", "e-mail address", "email alerts",
+                                "cookie", "Browser", "JavaScript", "privacy policy", "terms of use", "terms and conditions",
+                                "ad blocker", "adblocker", "K", "you", " ", "-", "x", "é"])
+TOPIC_TEXTS = st.lists(st.one_of(TOPIC_PIECES, TOPIC_PIECES, st.text(max_size=4)), max_size=20).map("".join)
+
+
+@given(TOPIC_TEXTS)
+@example("Sıgn up for our newsletter")
+def test_site_topic_precheck_matches_the_expression(text):
+    from minusma_corpus.pipeline import boilerplate
+
+    assert boilerplate.mentions_site_topic(text) == bool(boilerplate._SITE_TOPIC.search(text))

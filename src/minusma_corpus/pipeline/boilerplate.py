@@ -67,8 +67,24 @@ def is_notice(text: str, on_topic: bool | None = None) -> bool:
     return bool(on_topic and _READER.search(text)) and not _REPORTED.search(text)
 
 
+# A lower-case piece of every alternative of ``_SITE_TOPIC``: a line holding none of them cannot match it, and
+# the expression (the costliest of the notices) is not run.
+_SITE_TOPIC_PIECES = ("newsletter", "subscri", "sign", "log", "password", "inbox", "mail", "cookie", "browser",
+                      "javascript", "privacy", "terms", "blocker")
+
+
 def mentions_site_topic(text: str) -> bool:
-    return bool(_SITE_TOPIC.search(text))
+    return _may_mention_site_topic(text) and bool(_SITE_TOPIC.search(text))
+
+
+def _may_mention_site_topic(text: str) -> bool:
+    """False only where ``_SITE_TOPIC`` cannot match: no piece of it in the lower-cased line. (Python's
+    case-insensitive matching also takes "İ" and "ı" for "i", "ſ" for "s" and the Kelvin sign for "k", which
+    ``lower`` does not: with one of them the answer is True.)"""
+    if not text.isascii() and ("ı" in text or "İ" in text or "ſ" in text or "\u212a" in text):
+        return True
+    folded = text.lower()
+    return any(piece in folded for piece in _SITE_TOPIC_PIECES)
 
 
 def is_tag_line(text: str) -> bool:

@@ -269,6 +269,6 @@ def segment(text: str, paragraphs: list[tuple[int, int]] | None = None) -> tuple
         for s_start, s_end in split_sentences(text[p_start:p_end]):
             s = Sentence(p_start + s_start, p_start + s_end, p_index)
             index = len(sentences)
-            tokens += [Token(a, b, index) for a, b in tokenize(text, s.start, s.end)]
+            tokens += [Token(m.start(), m.end(), index) for m in _TOKEN.finditer(text, s.start, s.end)]  # tokenize()
             sentences.append(s)
     return sentences, tokens
