@@ -43,6 +43,16 @@ def test_repair_text_fast_path_gives_ftfys_output(raw):
     assert repair.repair_text(raw) == _repair_without_fast_path(raw)
 
 
+def test_ftfys_badness_expression_matches_no_more_characters_than_the_fast_path_searches_around():
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # Python 3.10
+        import sre_parse
+    from ftfy.badness import BADNESS_RE
+
+    assert sre_parse.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1] <= repair._BADNESS_REACH
+
+
 @given(LINES)
 def test_ftfy_keeps_what_the_fast_path_says_it_keeps(raw):
     text = repair._SPACES.sub(" ", raw)
