@@ -77,9 +77,9 @@ _ANCHOR_SLACK = 8
 
 # Printable characters that ftfy's ``remove_control_chars`` deletes (U+FFFC), from ftfy's own table.
 _FTFY_REMOVES_PRINTABLE = tuple(chr(c) for c in sorted(CONTROL_CHARS) if chr(c).isprintable())
-# How far around a non-ASCII character ftfy's badness expression is searched: more than its longest
-# match (7 characters, "ГўВЂВ" and two more).
-_BADNESS_REACH = 16
+# How far around a non-ASCII character ftfy's badness expression is searched: at least its longest match
+# (7 characters, "ГўВЂВ" and two more; tests/test_fast_paths.py checks it against ftfy's expression).
+_BADNESS_REACH = 8
 
 
 def repair_text(raw: str) -> str:
