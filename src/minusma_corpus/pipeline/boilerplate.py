@@ -57,15 +57,34 @@ def is_copyright(text: str) -> bool:
     return bool(COPYRIGHT.search(text))
 
 
-def is_notice(text: str) -> bool:
-    """A line about the site addressed to the reader: subscription, newsletter, cookie, browser, consent."""
+def is_notice(text: str, on_topic: bool | None = None) -> bool:
+    """A line about the site addressed to the reader: subscription, newsletter, cookie, browser, consent.
+    ``on_topic``: ``mentions_site_topic(text)`` if the caller has it already."""
     if CONSENT_BOX.match(text):
         return True
-    return bool(_SITE_TOPIC.search(text) and _READER.search(text)) and not _REPORTED.search(text)
+    if on_topic is None:
+        on_topic = mentions_site_topic(text)
+    return bool(on_topic and _READER.search(text)) and not _REPORTED.search(text)
+
+
+# A lower-case piece of every alternative of ``_SITE_TOPIC``: a line holding none of them cannot match it, and
+# the expression (the costliest of the notices) is not run.
+_SITE_TOPIC_PIECES = ("newsletter", "subscri", "sign", "log", "password", "inbox", "mail", "cookie", "browser",
+                      "javascript", "privacy", "terms", "blocker")
 
 
 def mentions_site_topic(text: str) -> bool:
-    return bool(_SITE_TOPIC.search(text))
+    return _may_mention_site_topic(text) and bool(_SITE_TOPIC.search(text))
+
+
+def _may_mention_site_topic(text: str) -> bool:
+    """False only where ``_SITE_TOPIC`` cannot match: no piece of it in the lower-cased line. (Python's
+    case-insensitive matching also takes "İ" and "ı" for "i", "ſ" for "s" and the Kelvin sign for "k", which
+    ``lower`` does not: with one of them the answer is True.)"""
+    if not text.isascii() and ("ı" in text or "İ" in text or "ſ" in text or "\u212a" in text):
+        return True
+    folded = text.lower()
+    return any(piece in folded for piece in _SITE_TOPIC_PIECES)
 
 
 def is_tag_line(text: str) -> bool:
@@ -85,16 +104,54 @@ def _stoplist() -> frozenset[str]:
 
 
 class _Paragraph(Paragraph):
-    """A jusText paragraph whose text is computed once (jusText re-joins it on every access)."""
+    """A jusText paragraph of one line whose text, words and stop words are computed once (jusText
+    re-joins and re-normalises the text on every access: ``len``, word count, density)."""
 
-    def __init__(self, path: PathInfo, text: str) -> None:
+    def __init__(self, path: PathInfo | _FixedPath, text: str) -> None:
         super().__init__(path)
-        self.append_text(text)
-        self._text = super().text
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            # Its only white space is single spaces between words: jusText's normalisation keeps it as it is.
+            self.text_nodes.append(text)
+            self._text = text
+        else:
+            self.append_text(text)
+            self._text = super().text
+        self._words = self._text.split()
 
     @property
     def text(self) -> str:
         return self._text
+
+    @property
+    def words_count(self) -> int:
+        return len(self._words)
+
+    def stopwords_count(self, stopwords) -> int:
+        return sum(map(stopwords.__contains__, map(str.lower, self._words)))
+
+
+class _FixedPath:
+    """A jusText ``PathInfo`` whose ``dom`` and ``xpath`` are computed once (each paragraph reads them)."""
+
+    def __init__(self, path: PathInfo) -> None:
+        self.dom, self.xpath = path.dom, path.xpath
+
+
+def density_paragraphs(texts: Sequence[str]) -> list[Paragraph]:
+    """Each line as one jusText paragraph, classified without context (``cf_class``): "good",
+    "neargood", "short" (under 70 characters) or "bad" (low stop-word density, copyright sign)."""
+    path = _FixedPath(PathInfo().append("body").append("p"))
+    paragraphs = [_Paragraph(path, text) for text in texts]
+    classify_paragraphs(paragraphs, _stoplist())
+    return paragraphs
+
+
+def context_classes(paragraphs: Sequence[Paragraph]) -> list[str]:
+    """jusText's classes in context ("good" or "bad") of paragraphs classified by ``density_paragraphs``:
+    its full algorithm, neighbours deciding short and near-good lines, among these paragraphs only."""
+    paragraphs = list(paragraphs)
+    revise_paragraph_classification(paragraphs)
+    return [p.class_type for p in paragraphs]
 
 
 def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -104,16 +161,8 @@ def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     copyright sign). In context (jusText's full algorithm, neighbours deciding short and near-good
     lines): "good" or "bad".
     """
-    paragraphs = []
-    for text in texts:
-        path = PathInfo()
-        path.append("body")
-        path.append("p")
-        paragraphs.append(_Paragraph(path, text))
-    classify_paragraphs(paragraphs, _stoplist())
-    context_free = [p.cf_class for p in paragraphs]
-    revise_paragraph_classification(paragraphs)
-    return context_free, [p.class_type for p in paragraphs]
+    paragraphs = density_paragraphs(texts)
+    return [p.cf_class for p in paragraphs], context_classes(paragraphs)
 
 
 def body_extent(scores: Sequence[float]) -> tuple[int, int] | None:

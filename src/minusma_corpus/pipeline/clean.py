@@ -203,6 +203,18 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def match_caption_credit(text: str) -> re.Match | None:
+    """``CAPTION_CREDIT.match(text)``, without running the expression on a line it cannot match: its
+    credit follows the line's last colon and holds none of ".!?;" (the common case of a body line)."""
+    colon = text.rfind(":")
+    if colon < 0:
+        return None
+    after = text[colon + 1:]
+    if "." in after or "!" in after or "?" in after or ";" in after:
+        return None
+    return CAPTION_CREDIT.match(text)
+
+
 def split_names(names: str) -> list[str]:
     """"A (Bamako), B, and C" -> ["A", "B", "C"]."""
     names = re.sub(r"\([^)]*\)", "", names)
@@ -228,12 +240,12 @@ class _Line:
     def words(self) -> int:
         return len(_WORD.findall(self.text))
 
-    @property
+    @cached_property
     def is_prose(self) -> bool:
         ends_sentence = bool(_SENTENCE_END.search(self.text)) and not self.text.endswith(":")
         return (ends_sentence and self.words >= _PROSE_MIN_WORDS) or self.words > _SHORT_MAX_WORDS
 
-    @property
+    @cached_property
     def is_short(self) -> bool:
         """Heading-shaped: few words and no sentence-final punctuation ("?" and "!" allowed)."""
         if self.words == 0 or self.words > _SHORT_MAX_WORDS:
@@ -328,7 +340,7 @@ def _classify_by_wording(lines: list[_Line]) -> None:
             ln.kind = "navigation"
         elif PROMPT.match(t) or COMMENT_FORM.match(t):
             ln.kind = "prompt"
-        elif (m := CAPTION_CREDIT.match(t)) and len(m.group("credit").split()) <= 10:
+        elif (m := match_caption_credit(t)) and len(m.group("credit").split()) <= 10:
             caption, credit = m.group("caption").strip(), m.group("credit").strip()
             if caption:
                 ln.kind, ln.payload = "caption", {"caption": caption, "credit": credit}
@@ -383,17 +395,18 @@ def _collect_metadata(article: list[_Line], meta: dict) -> None:
 
 def _classify_notices(lines: list[_Line]) -> None:
     """Copyright footers, notices to the reader (newsletter, paywall, cookies, consent) and tag lists."""
-    for ln in lines:
+    # Lines of up to 60 words on the site's subjects (subscriptions, sign-up, cookies).
+    on_topic = [ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) for ln in lines]
+    for ln, topic in zip(lines, on_topic):
         if ln.kind is not None:
             continue
-        if boilerplate.is_copyright(ln.text) and ln.words <= 40:
+        if ln.words <= 40 and boilerplate.is_copyright(ln.text):
             ln.kind = "site_description"
-        elif boilerplate.is_notice(ln.text) and ln.words <= 60:
+        elif ln.words <= 60 and boilerplate.is_notice(ln.text, on_topic=topic):
             ln.kind = "prompt"
         elif boilerplate.is_tag_line(ln.text):
             ln.kind = "link_list"
-    # A line on the same subject (subscriptions, sign-up, cookies) next to a notice is part of it.
-    on_topic = [ln.words <= 60 and boilerplate.mentions_site_topic(ln.text) for ln in lines]
+    # A line on the same subject next to a notice is part of it.
     changed = True
     while changed:
         changed = False
@@ -413,7 +426,7 @@ class _Extent:
     kept_in_context: frozenset[int]
 
 
-def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
+def _body_extent(lines: list[_Line], body_start: int, stop: int, paragraphs: list) -> _Extent:
     """First and last line of the main body among ``lines[body_start:stop]``: the stretch where
     running text outweighs furniture.
 
@@ -422,9 +435,13 @@ def _body_extent(lines: list[_Line], body_start: int, stop: int) -> _Extent:
     does a line recognised by its wording as furniture that sits inside articles (caption, credit,
     prompt, notice). Any other line (tags, link lists, menus) counts its words against, at least
     ``_FURNITURE_MIN_WORDS`` (a one-word menu item is as much a sign of a menu as a five-word one).
-    jusText's own context rules are not used here: the extent is the context.
+    jusText's own context rules are not used here: the extent is the context. ``paragraphs``: jusText's
+    paragraphs of ``lines[body_start:]`` (``boilerplate.density_paragraphs``, context-free classes being
+    the same whatever the stretch, computed once).
     """
-    context_free, in_context = boilerplate.density_classes([ln.text for ln in lines[body_start:stop]])
+    paragraphs = paragraphs[:stop - body_start]
+    context_free = [p.cf_class for p in paragraphs]
+    in_context = boilerplate.context_classes(paragraphs)
     scores: list[float] = []
     for ln, cls in zip(lines[body_start:stop], context_free):
         if ln.kind in _NEUTRAL_IN_BODY:
@@ -450,7 +467,8 @@ def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
     on, or at the first other end marker (related stories, most read, tags) after the main body.
     A comment section is not the page's main text: the extent is measured again without it.
     """
-    extent = _body_extent(lines, body_start, len(lines))
+    paragraphs = boilerplate.density_paragraphs([ln.text for ln in lines[body_start:]])
+    extent = _body_extent(lines, body_start, len(lines), paragraphs)
     names = {ln.text[len("by "):].strip() if ln.text.lower().startswith("by ") else ln.text
              for ln in lines[:extent.first] if ln.kind == "byline" or _is_name_line(ln.text)}
 
@@ -471,7 +489,7 @@ def _article_bounds(lines: list[_Line], body_start: int) -> tuple[_Extent, int]:
 
     stop = next((i for i in range(max(body_start + 1, extent.first), len(lines)) if hard(i)), None)
     if stop is not None:
-        extent = _body_extent(lines, body_start, stop)
+        extent = _body_extent(lines, body_start, stop, paragraphs)
     end = next(
         (i for i in range(body_start + 1, len(lines)) if (hard(i) and i >= extent.first) or (soft(i) and i > extent.last)),
         len(lines),

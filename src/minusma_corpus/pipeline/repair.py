@@ -47,7 +47,8 @@ from bisect import bisect_left, bisect_right
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers ftfy's sloppy encodings)
-from ftfy.chardata import CHARMAP_ENCODINGS, HTML_ENTITY_RE
+from ftfy.badness import BADNESS_RE
+from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS, HTML_ENTITY_RE
 from ftfy.fixes import ANSI_RE, remove_control_chars, remove_terminal_escapes, unescape_html
 
 from .records import OffsetSegment
@@ -74,10 +75,47 @@ _ANCHOR = 2
 _ANCHOR_SLACK = 8
 
 
+# Printable characters that ftfy's ``remove_control_chars`` deletes (U+FFFC), from ftfy's own table.
+_FTFY_REMOVES_PRINTABLE = tuple(chr(c) for c in sorted(CONTROL_CHARS) if chr(c).isprintable())
+# How far around a non-ASCII character ftfy's badness expression is searched: at least its longest match
+# (7 characters, "ГўВЂВ" and two more; tests/test_fast_paths.py checks it against ftfy's expression).
+_BADNESS_REACH = 8
+
+
 def repair_text(raw: str) -> str:
     """Repair one raw line: spaces normalised, mojibake fixed, outer white space stripped."""
-    spaced = _SPACES.sub(" ", raw)
+    # A printable line has no white space but plain spaces (tabs, no-break and other spaces are not printable).
+    spaced = raw if raw.isprintable() and "  " not in raw else _SPACES.sub(" ", raw)
+    if _ftfy_keeps(spaced):
+        return spaced.strip(" ")
     return ftfy.fix_text(spaced, _FTFY_CONFIG).strip(" ")
+
+
+def _ftfy_keeps(text: str) -> bool:
+    """True only if ``ftfy.fix_text(text, _FTFY_CONFIG) == text`` (a cheap, sufficient test; False says nothing).
+
+    With the configuration above, ftfy changes a line only through: an HTML entity (``&``); a character
+    that is not printable (C0 and C1 controls, line and paragraph separators, surrogates, terminal
+    escapes, format characters such as U+FEFF), or one of the printable characters it deletes (from its
+    own table); or mojibake, which it looks for only where its badness expression (``is_bad``) matches —
+    never in ASCII text (ftfy returns ASCII unchanged), and every match holds a non-ASCII character, so
+    searching around each non-ASCII character is the same as searching the whole line.
+    """
+    if "&" in text or not text.isprintable() or len(text) > _FTFY_CONFIG.max_decode_length:
+        return False
+    if text.isascii():
+        return True
+    if any(ch in text for ch in _FTFY_REMOVES_PRINTABLE):
+        return False
+    window_start, window_end = 0, -1
+    for m in _NON_ASCII.finditer(text):
+        start, end = max(0, m.start() - _BADNESS_REACH), m.end() + _BADNESS_REACH
+        if start > window_end:
+            if window_end >= 0 and BADNESS_RE.search(text, window_start, window_end):
+                return False
+            window_start = start
+        window_end = end
+    return not BADNESS_RE.search(text, window_start, window_end)
 
 
 def align(raw: str, raw_start: int, repaired: str, start: int) -> list[OffsetSegment]:

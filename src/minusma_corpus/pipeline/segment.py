@@ -54,7 +54,9 @@ _OPENING = r"[\"'“‘«(\[]"
 _CLOSING = r"[\"'”’»)\]]"
 _ELLIPSIS = r"(?:\.(?: \.){2,3}|\.\.\.+|…)"  # ". . ." (spaced), ". . . ." (ellipsis + period), "...", "…"
 _CANDIDATE = re.compile(
-    rf"(?:\.(?: \.){{2,3}}(?!\S)|\.\.\.+|[.!?…]+){_CLOSING}*"
+    # a spaced ellipsis, "..." or more periods, or a run of sentence-final marks; the first mark is matched
+    # before the alternatives (and they look back at it) so that the scan skips to it quickly
+    rf"[.!?…](?:(?<=\.)(?: \.){{2,3}}(?!\S)|(?<=\.)\.\.+|[.!?…]*){_CLOSING}*"
     # followed by a capital, a digit, or a free-standing ellipsis that opens the next sentence
     rf"(?=\s+(?:{_ELLIPSIS}\s+)?{_OPENING}?[A-Z0-9À-ÖØ-Þ])"
 )
@@ -225,10 +227,12 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text)]
 
 
+# (The look-ahead before the abbreviations only saves trying them where no word of one to four characters
+# and a period follows: it changes no token.)
 _TOKEN = re.compile(
     r"""
       (?:[A-Za-z]\.){2,}(?![A-Za-z])                                  # U.N.  U.S.
-    | (?i:(?:mr|mrs|ms|dr|prof|st|gen|col|lt|sgt|capt|maj|gov|sen|rep|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|no|vs|jr|sr)\.)(?=\s+[\w$])
+    | (?=\w{1,4}\.)(?i:(?:mr|mrs|ms|dr|prof|st|gen|col|lt|sgt|capt|maj|gov|sen|rep|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|no|vs|jr|sr)\.)(?=\s+[\w$])
     | \d+(?:[.,:/-]\d+)*(?:\w*)                                       # 1,100  1.2  15-0  2015  21st
     | [’']s\b | n[’']t\b                                            # clitics: Mali ’s, do n't
     | \w+(?:-(?=\d)\w+)*(?:[’'](?![st]\b)\w+)*(?:-(?=\d)\w+)*         # words, d’Ivoire, COVID-19 (not Tuareg-led)
@@ -264,6 +268,7 @@ def segment(text: str, paragraphs: list[tuple[int, int]] | None = None) -> tuple
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         for s_start, s_end in split_sentences(text[p_start:p_end]):
             s = Sentence(p_start + s_start, p_start + s_end, p_index)
-            tokens.extend(Token(a, b, len(sentences)) for a, b in tokenize(text, s.start, s.end))
+            index = len(sentences)
+            tokens += [Token(m.start(), m.end(), index) for m in _TOKEN.finditer(text, s.start, s.end)]  # tokenize()
             sentences.append(s)
     return sentences, tokens
