@@ -175,3 +175,21 @@ def test_site_topic_precheck_matches_the_expression(text):
     from minusma_corpus.pipeline import boilerplate
 
     assert boilerplate.mentions_site_topic(text) == bool(boilerplate._SITE_TOPIC.search(text))
+
+
+# Header lines for the trail check: words that make headline-like lines, and lines that end in them.
+HEADER_WORDS = st.sampled_from(["Home", "World", "Africa", "UN", "ends", "mission", "in", "Mali", "the", "peace", "", "a"])
+HEADER_LINES = st.lists(st.lists(HEADER_WORDS, min_size=1, max_size=8).map(" ".join), max_size=12)
+
+
+@given(HEADER_LINES)
+@example(["Home World UN ends mission in Mali", "UN ends mission in Mali"])
+@example(["Home  UN ends mission in Mali", " UN ends mission in Mali", "UN ends mission in Mali"])
+def test_trail_check_by_hashed_suffixes_equals_the_pairwise_check(texts):
+    from minusma_corpus.pipeline.clean import _ending_in_a_later_headline, _Line, is_headline_like
+
+    header = [_Line(text, 0, 0, i) for i, text in enumerate(texts)]
+    pairwise = {i for i, ln in enumerate(header)
+                if any(len(later.text) < len(ln.text) and ln.text.endswith(" " + later.text) and is_headline_like(later.text)
+                       for later in header[i + 1:])}
+    assert {header.index(ln) for ln in _ending_in_a_later_headline(header)} == pairwise

@@ -524,6 +524,26 @@ def _mark_tail(lines: list[_Line], end: int, meta: dict) -> None:
             in_bio = False
 
 
+def _ending_in_a_later_headline(header: list[_Line]) -> list[_Line]:
+    """The lines that end in " " + a later headline-like line (``"Home World <headline>"``), found in time
+    linear in the header: each line's space-separated suffixes are hashed word by word from the right and
+    looked up among the later headline-like lines' hashes (a hit is confirmed by comparing the text)."""
+    later: dict[tuple[int, int], list[str]] = {}  # (words, hash of the word sequence) -> texts
+    found = []
+    for ln in reversed(header):
+        words = ln.text.split(" ")
+        key = 0
+        for k in range(1, len(words)):  # suffixes of 1 .. all but one word: a space always precedes them
+            key = hash((hash(words[-k]), key))
+            texts = later.get((k, key))
+            if texts and any(ln.text.endswith(" " + t) for t in texts):
+                found.append(ln)
+                break
+        if is_headline_like(ln.text):
+            later.setdefault((len(words), hash((hash(words[0]), key))), []).append(ln.text)
+    return found
+
+
 def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
     """Title, masthead and byline: the unclassified lines before the first prose line.
 
@@ -534,11 +554,9 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
         if ln.kind is None and is_navigation_trail(ln.text):
             ln.kind = "navigation"
     header = [ln for ln in lines[:body_start] if ln.kind is None]
-    for i, ln in enumerate(header):
-        # A trail printed without separators ends in the headline it leads to: "Home World <headline>".
-        if any(len(later.text) < len(ln.text) and ln.text.endswith(" " + later.text) and is_headline_like(later.text)
-               for later in header[i + 1:]):
-            ln.kind = "navigation"
+    # A trail printed without separators ends in the headline it leads to: "Home World <headline>".
+    for ln in _ending_in_a_later_headline(header):
+        ln.kind = "navigation"
     header = [ln for ln in header if ln.kind is None]
     groups: dict[int, list[_Line]] = {}
     for ln in header:
@@ -548,6 +566,7 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
     candidates = [g[0] for g in groups.values() if len(g) == 1 and is_headline_like(g[0].text)]
     title = max(candidates, key=lambda ln: min(ln.words, 4), default=None)
     title_seen = False
+    byline_seen = any(x.kind == "byline" for x in lines)
     for group in groups.values():
         if not title_seen and group[0] is title:
             group[0].kind = "title"
@@ -555,8 +574,9 @@ def _mark_header(lines: list[_Line], body_start: int, meta: dict) -> None:
             title_seen = True
             continue
         for ln in group:
-            if title_seen and _is_name_line(ln.text) and not any(x.kind == "byline" for x in lines):
+            if title_seen and not byline_seen and _is_name_line(ln.text):
                 ln.kind, ln.payload = "byline", {"authors": [ln.text]}
+                byline_seen = True
             elif not title_seen:
                 ln.kind = "masthead"
             else:  # a stray short line between title and body: a lead image's description
