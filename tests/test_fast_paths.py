@@ -193,3 +193,22 @@ def test_trail_check_by_hashed_suffixes_equals_the_pairwise_check(texts):
                 if any(len(later.text) < len(ln.text) and ln.text.endswith(" " + later.text) and is_headline_like(later.text)
                        for later in header[i + 1:])}
     assert {header.index(ln) for ln in _ending_in_a_later_headline(header)} == pairwise
+
+
+@given(st.lists(st.sampled_from(["good", "bad", "neargood", "short"]), max_size=30))
+@example(["short", "neargood", "short", "bad", "short", "good", "neargood", "neargood", "bad", "short"])
+def test_linear_context_step_equals_jusTexts(cf_classes):
+    """The context step without jusText's walk (quadratic in runs of short lines) gives jusText's classes."""
+    from justext.core import PathInfo, revise_paragraph_classification
+    from justext.paragraph import Paragraph
+
+    from minusma_corpus.pipeline import boilerplate
+
+    theirs = []
+    for c in cf_classes:
+        p = Paragraph(PathInfo().append("body").append("p"))
+        p.append_text("x")
+        p.cf_class, p.heading = c, False  # set by jusText's classify_paragraphs, as in boilerplate
+        theirs.append(p)
+    revise_paragraph_classification(theirs)
+    assert boilerplate.revised_classes(cf_classes) == [p.class_type for p in theirs]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import justext
-from justext.core import PathInfo, classify_paragraphs, revise_paragraph_classification
+from justext.core import PathInfo, classify_paragraphs
 from justext.paragraph import Paragraph
 
 #: Leading list marks of a plain-text dump ("• ", "□ ", "- ", "* ", "1. "), stripped before matching.
@@ -149,9 +149,53 @@ def density_paragraphs(texts: Sequence[str]) -> list[Paragraph]:
 def context_classes(paragraphs: Sequence[Paragraph]) -> list[str]:
     """jusText's classes in context ("good" or "bad") of paragraphs classified by ``density_paragraphs``:
     its full algorithm, neighbours deciding short and near-good lines, among these paragraphs only."""
-    paragraphs = list(paragraphs)
-    revise_paragraph_classification(paragraphs)
-    return [p.class_type for p in paragraphs]
+    return revised_classes([p.cf_class for p in paragraphs])
+
+
+def revised_classes(cf_classes: Sequence[str]) -> list[str]:
+    """jusText's ``revise_paragraph_classification`` (3.0) of paragraphs that are not headings (every
+    line here is one ``<p>``), step for step, in time linear in the paragraphs.
+
+    jusText finds each short or near-good paragraph's nearest good/bad neighbours by walking the list,
+    which is quadratic in a run of such paragraphs (thousands of one-line list items or captions take
+    minutes). Here the neighbours come from "nearest so far" passes; the classes are jusText's
+    (``tests/test_fast_paths.py`` checks them against jusText's function on random sequences)."""
+    n = len(cf_classes)
+    classes = list(cf_classes)
+
+    def nearest(kinds: frozenset[str], step: int) -> list[str]:
+        """For each paragraph, the class of the nearest one before (step 1) or after (-1) of ``kinds``."""
+        found, last = [""] * n, "bad"
+        for i in range(n)[::step]:
+            found[i] = last
+            if classes[i] in kinds:
+                last = classes[i]
+        return found
+
+    good_or_bad, not_short = frozenset({"good", "bad"}), frozenset({"good", "bad", "neargood"})
+    prev_gb, next_gb, prev_ns, next_ns = (nearest(good_or_bad, 1), nearest(good_or_bad, -1),
+                                          nearest(not_short, 1), nearest(not_short, -1))
+    short = {}
+    for i in range(n):  # short paragraphs, all decided by the classes before this step
+        if classes[i] != "short":
+            continue
+        before, after = prev_gb[i], next_gb[i]
+        if before == after:
+            short[i] = before
+        elif (before == "bad" and prev_ns[i] == "neargood") or (after == "bad" and next_ns[i] == "neargood"):
+            short[i] = "good"
+        else:
+            short[i] = "bad"
+    for i, c in short.items():
+        classes[i] = c
+
+    next_gb = nearest(good_or_bad, -1)
+    before = "bad"
+    for i in range(n):  # near-good paragraphs, in order: the one before is already decided
+        if classes[i] == "neargood":
+            classes[i] = "bad" if (before, next_gb[i]) == ("bad", "bad") else "good"
+        before = classes[i]
+    return classes
 
 
 def density_classes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
