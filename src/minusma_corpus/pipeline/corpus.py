@@ -123,7 +123,7 @@ class _StringColumn:
     """Strings appended one at a time, kept as Arrow string arrays (a few bytes per value, no Python
     object per value), ``chunk`` values at a time."""
 
-    def __init__(self, chunk: int = 8192) -> None:
+    def __init__(self, chunk: int = 1024) -> None:
         self._chunks: list = []
         self._pending: list[str] = []
         self._chunk = chunk

@@ -187,6 +187,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 CARD_INDEX = ("doc_id", "fold", "outlet", "date", "rights")  # what the card and licence list per document
+BATCH_DOCS = 256  # documents per row group of the streaming build (what it holds in memory at a time)
 
 
 @dataclass(frozen=True)
@@ -235,13 +236,13 @@ class TextTableWriter:
     buffered ``batch_docs`` at a time, each batch becomes one row group per config, and only running
     totals stay in memory. A corpus that fits in one batch gives the same bytes as ``write_parquet``."""
 
-    def __init__(self, directory: Path, batch_docs: int = 256) -> None:
+    def __init__(self, directory: Path, batch_docs: int | None = None) -> None:
         import pyarrow.parquet as pq
 
         self.paths = {name: directory / f"{name}.parquet" for name in CONFIGS}
         self._writers = {name: pq.ParquetWriter(self.paths[name], CONFIGS[name][0], **PARQUET_OPTIONS)
                          for name in CONFIGS}
-        self._batch_docs = batch_docs
+        self._batch_docs = batch_docs or BATCH_DOCS
         self._pending: list[ProcessedDocument] = []
         self._rows = dict.fromkeys(CONFIGS, 0)
         self._nbytes = dict.fromkeys(CONFIGS, 0)
