@@ -28,7 +28,7 @@ from .pipeline.corpus import CorpusError
 from .publish.text_tables import PARQUET_OPTIONS
 
 SCRATCH = ".input"  # the staged manifest shards, inside the staging directory, removed before it is installed
-SHARD_BATCHES = 8  # batches of documents per output shard (and per staged manifest shard)
+SHARD_BATCHES = 4  # batches of documents per output shard (and per staged manifest shard)
 
 
 def shard_name(doc_ids: pa.ChunkedArray | pa.Array) -> str:
