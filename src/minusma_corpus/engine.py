@@ -181,7 +181,7 @@ def input_kind(path: Path) -> str:
     raise EngineError(f"{path}: unknown input type (give a directory with manifest.jsonl, a .parquet or a .jsonl file)")
 
 
-def _manifest_batches(directory: Path, batch_size: int) -> Iterator[pa.Table]:
+def manifest_batches(directory: Path, batch_size: int) -> Iterator[pa.Table]:
     """A corpus directory's manifest, checked, as Arrow tables of ``batch_size`` rows with their
     ``position``, read a line at a time (the manifest is never held whole)."""
     check_corpus(directory / "raw", directory / "manifest.jsonl")
@@ -195,7 +195,7 @@ def _manifest_batches(directory: Path, batch_size: int) -> Iterator[pa.Table]:
         yield pa.Table.from_pylist(records, schema=MANIFEST_SCHEMA)
 
 
-def _check_columns(names: list[str], path: Path) -> None:
+def check_columns(names: list[str], path: Path) -> None:
     if missing := [c for c in INPUT_COLUMNS if c not in names]:
         raise EngineError(f"{path}: missing column(s) {', '.join(missing)} (a table input needs doc_id and raw_text)")
 
@@ -204,12 +204,12 @@ def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
     """The input as Arrow batches of ``batch_size`` documents, read as they are needed."""
     kind = input_kind(path)
     if kind == "directory":
-        yield from _manifest_batches(path, batch_size)
+        yield from manifest_batches(path, batch_size)
     elif kind == "parquet":
         import pyarrow.parquet as pq
 
         f = pq.ParquetFile(path)
-        _check_columns(f.schema_arrow.names, path)
+        check_columns(f.schema_arrow.names, path)
         columns = [c for c in (*INPUT_COLUMNS, *_OPTIONAL) if c in f.schema_arrow.names]
         done = 0
         for b in f.iter_batches(batch_size=batch_size, columns=columns):
@@ -228,7 +228,7 @@ def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
                 except json.JSONDecodeError as e:
                     raise EngineError(f"{path}:{n}: not valid JSON ({e})") from None
                 if n == 1:
-                    _check_columns(list(record), path)
+                    check_columns(list(record), path)
                 lines.append({**{k: record.get(k) for k in (*INPUT_COLUMNS, *_OPTIONAL) if k in record},
                               POSITION: done + len(lines)})
                 if len(lines) == batch_size:

@@ -1,7 +1,7 @@
 """The ``ray`` engine of ``minusma-corpus process``: the batch function of ``engine`` on Ray Data.
 
 Ray Data reads the input (a corpus directory's checked manifest, staged as Parquet shards of
-``SHARD_BATCHES`` batches; or the crawl table itself), maps ``process_batch`` over batches of documents,
+``SHARD_BATCHES`` batches, one task each; or the crawl table itself), maps ``process_batch`` over batches of documents,
 and maps ``write_shard`` over the processed rows, ``SHARD_BATCHES`` batches at a time: each call writes its
 documents' rows of every config (``<config>/part-<id>.parquet``) and returns only their counts. Blocks
 stream from read to process to write and nothing is materialised, so memory does not grow with the number
@@ -22,7 +22,7 @@ import pyarrow as pa
 import ray
 import ray.data
 
-from .engine import (MANIFEST_SCHEMA, BatchOptions, EngineError, _check_columns, _manifest_batches, config_table,
+from .engine import (MANIFEST_SCHEMA, BatchOptions, EngineError, check_columns, manifest_batches, config_table,
                      input_kind, output_schemas, process_batch)
 from .pipeline.corpus import CorpusError
 from .publish.text_tables import PARQUET_OPTIONS
@@ -48,6 +48,14 @@ def write_shard(nested: pa.Table, out_dir: str, configs: tuple[str, ...]) -> pa.
         pq.write_table(table, Path(out_dir) / config / name, **PARQUET_OPTIONS)
         counts[config] = [table.num_rows]
     return pa.table(counts, schema=pa.schema([(c, pa.int64()) for c in configs]))
+
+
+def read_shards(items: pa.Table) -> pa.Table:
+    """The staged manifest rows of the shards named in ``items``."""
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(p, schema=MANIFEST_SCHEMA) for p in items.column("shard").to_pylist()]
+    return pa.concat_tables(tables) if tables else MANIFEST_SCHEMA.empty_table()
 
 
 def run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, address: str | None,
@@ -80,18 +88,22 @@ def _pipeline(path: Path, kind: str, out: Path, batch_size: int, options: BatchO
     context.print_on_execution_start = False
     shard_docs = batch_size * SHARD_BATCHES
     scratch = out / SCRATCH
-    if kind == "directory":  # the checked manifest with positions, as shards Ray Data reads one block each
+    if kind == "directory":  # the checked manifest with positions, staged as shards, one block (task) each
         scratch.mkdir()
-        shards = 0
-        for shards, batch in enumerate(_manifest_batches(path, shard_docs), start=1):
-            pq.write_table(batch, scratch / f"manifest-{shards:06d}.parquet")
-        ds = ray.data.read_parquet(str(scratch), schema=MANIFEST_SCHEMA, override_num_blocks=max(shards, 1))
+        shards = []
+        for i, batch in enumerate(manifest_batches(path, shard_docs)):
+            shards.append(str(scratch / f"manifest-{i:06d}.parquet"))
+            pq.write_table(batch, shards[-1])
+        # the shard paths as items, each read by its task (``read_parquet`` would start footer-reading
+        # workers for a directory of many small files)
+        ds = ray.data.from_items([{"shard": s} for s in shards], override_num_blocks=max(len(shards), 1))
+        ds = ds.map_batches(read_shards, batch_size=None, batch_format="pyarrow", concurrency=workers)
     elif kind == "parquet":
         ds = ray.data.read_parquet(str(path))
     else:
         ds = ray.data.read_json(str(path), lines=True)
     if kind != "directory":
-        _check_columns(ds.schema().names, path)
+        check_columns(ds.schema().names, path)
     configs = tuple(output_schemas(bool(options.kb)))
     for name in configs:
         (out / name).mkdir()
