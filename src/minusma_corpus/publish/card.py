@@ -367,5 +367,5 @@ def license_chunks(tables_by_config: dict[str, pa.Table]) -> Iterator[str]:
 """
     yield from _joined((f"* `{r['doc_id']}`: {r['rights']}"
                         for r in rows(tables_by_config["documents"], ["doc_id", "rights"])), "\n")
-    yield f"""
+    yield """
 """
