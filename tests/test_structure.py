@@ -25,7 +25,7 @@ from support.paths import ANNOTATIONS, RAW, ROOT
 PACKAGE = ROOT / "src" / "minusma_corpus"
 # pipeline <- annotations <- publish <- {api, engine, labelstudio, explore} <- cli; fileio, safepath and resources below them all
 LAYER = {"fileio": 0, "errors": 0, "progress": 0, "safepath": 0, "resources": 0, "version": 0, "pipeline": 1, "annotations": 2, "publish": 3, "api": 4,
-         "engine": 4, "labelstudio": 4,
+         "engine": 4, "engine_ray": 4, "labelstudio": 4,
          "explore": 4, "cli": 5}
 
 

@@ -7,8 +7,9 @@ The same per-document function (``pipeline.process.process_article``) and the sa
   columns) into one *nested* table: the ``documents`` columns plus a ``sentences`` and a ``tokens``
   list column per document; ``config_table`` flattens it into one config, with the release's schema.
 * ``local`` runs it in this process, batch after batch, writing one Parquet shard per config;
-* ``ray`` hands the batches to Ray Data (``map_batches``), which partitions, retries, spills to disk
-  and writes the shards; the same code runs in local mode or against a cluster (``--address``).
+* ``ray`` (``engine_ray``) hands the batches to Ray Data (``map_batches``), which partitions, retries,
+  spills to disk and streams each processed block to a write task (``write_datasink``) that writes its
+  shard of every config; the same code runs in local mode or against a cluster (``--address``).
 
 Ray is an optional extra (``pip install 'minusma-corpus[ray]'``), imported only by the ``ray`` engine.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Iterator
 import pyarrow as pa
 
 from .fileio import sha256_bytes
-from .pipeline.corpus import CorpusError, ManifestRow, check_raw_dir, read_manifest, text_rights
+from .pipeline.corpus import CorpusError, ManifestRow, check_corpus, iter_manifest, text_rights
 from .pipeline.process import process_article, read_article
 from .publish.annotation_tables import ENTITIES, AnnotatedCorpus, entities_table
 from .publish.checksums import CHECKSUMS, checksums_text
@@ -56,6 +57,8 @@ _OPTIONAL = ("source_file", "sha256", "outlet", "title", "authors", "date", "lan
 # it where it reads the input in order (a manifest; a table read by the local engine); a table read by
 # Ray Data keeps a ``position`` column of its own if it has one, else every fold is 0.
 POSITION = "position"
+MANIFEST_SCHEMA = pa.schema([*((f.name, pa.list_(pa.string()) if f.name == "authors" else pa.string())
+                               for f in fields(ManifestRow)), (POSITION, pa.int64())])
 
 
 class EngineError(CorpusError):
@@ -178,13 +181,21 @@ def input_kind(path: Path) -> str:
     raise EngineError(f"{path}: unknown input type (give a directory with manifest.jsonl, a .parquet or a .jsonl file)")
 
 
-def _manifest_table(directory: Path) -> pa.Table:
-    rows = read_manifest(directory / "manifest.jsonl")
-    check_raw_dir(directory / "raw", rows)
-    return pa.Table.from_pylist([{**r.__dict__, "authors": list(r.authors), POSITION: i} for i, r in enumerate(rows)])
+def manifest_batches(directory: Path, batch_size: int) -> Iterator[pa.Table]:
+    """A corpus directory's manifest, checked, as Arrow tables of ``batch_size`` rows with their
+    ``position``, read a line at a time (the manifest is never held whole)."""
+    check_corpus(directory / "raw", directory / "manifest.jsonl")
+    records: list[dict] = []
+    for i, row in enumerate(iter_manifest(directory / "manifest.jsonl")):
+        records.append({**row.__dict__, "authors": list(row.authors), POSITION: i})
+        if len(records) == batch_size:
+            yield pa.Table.from_pylist(records, schema=MANIFEST_SCHEMA)
+            records = []
+    if records:
+        yield pa.Table.from_pylist(records, schema=MANIFEST_SCHEMA)
 
 
-def _check_columns(names: list[str], path: Path) -> None:
+def check_columns(names: list[str], path: Path) -> None:
     if missing := [c for c in INPUT_COLUMNS if c not in names]:
         raise EngineError(f"{path}: missing column(s) {', '.join(missing)} (a table input needs doc_id and raw_text)")
 
@@ -193,14 +204,12 @@ def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
     """The input as Arrow batches of ``batch_size`` documents, read as they are needed."""
     kind = input_kind(path)
     if kind == "directory":
-        table = _manifest_table(path)
-        for i in range(0, table.num_rows, batch_size):
-            yield table.slice(i, batch_size)
+        yield from manifest_batches(path, batch_size)
     elif kind == "parquet":
         import pyarrow.parquet as pq
 
         f = pq.ParquetFile(path)
-        _check_columns(f.schema_arrow.names, path)
+        check_columns(f.schema_arrow.names, path)
         columns = [c for c in (*INPUT_COLUMNS, *_OPTIONAL) if c in f.schema_arrow.names]
         done = 0
         for b in f.iter_batches(batch_size=batch_size, columns=columns):
@@ -219,7 +228,7 @@ def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
                 except json.JSONDecodeError as e:
                     raise EngineError(f"{path}:{n}: not valid JSON ({e})") from None
                 if n == 1:
-                    _check_columns(list(record), path)
+                    check_columns(list(record), path)
                 lines.append({**{k: record.get(k) for k in (*INPUT_COLUMNS, *_OPTIONAL) if k in record},
                               POSITION: done + len(lines)})
                 if len(lines) == batch_size:
@@ -256,61 +265,14 @@ def _run_local(path: Path, out: Path, batch_size: int, options: BatchOptions) ->
     return rows, rows["documents"]
 
 
-def _run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, address: str | None,
-             workers: int | None) -> tuple[dict[str, int], int]:
+def _ray_engine():
     try:
-        import ray
-        import ray.data
-    except ImportError:
-        raise EngineError("the ray engine needs Ray Data: pip install 'minusma-corpus[ray]'") from None
-    import logging
-
-    kind = input_kind(path)
-    started = not ray.is_initialized()
-    if started:
-        ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
-                 log_to_driver=False, logging_level=logging.WARNING)
-    try:
-        return _ray_pipeline(ray, path, kind, out, batch_size, options, workers)
-    except ray.exceptions.RayError as e:  # a document's error, raised in a worker: the one line it names
-        cause = e
-        while cause is not None and not isinstance(cause, CorpusError):
-            cause = getattr(cause, "cause", None) or cause.__cause__
-        if cause is None:
+        from .engine_ray import run_ray
+    except ImportError as e:
+        if (e.name or "").split(".")[0] != "ray":
             raise
-        raise EngineError(str(cause)) from None
-    finally:
-        if started:
-            ray.shutdown()
-
-
-def _ray_pipeline(ray, path: Path, kind: str, out: Path, batch_size: int, options: BatchOptions,
-                  workers: int | None) -> tuple[dict[str, int], int]:
-    import pyarrow.parquet as pq
-
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
-    if kind == "directory":  # one block per batch, so that the batches spread over the workers
-        manifest = _manifest_table(path)
-        ds = ray.data.from_arrow([manifest.slice(i, batch_size) for i in range(0, max(manifest.num_rows, 1), batch_size)])
-    elif kind == "parquet":
-        ds = ray.data.read_parquet(str(path))
-    else:
-        ds = ray.data.read_json(str(path), lines=True)
-    if kind != "directory":
-        _check_columns(ds.schema().names, path)
-    nested = ds.map_batches(process_batch, fn_kwargs={"options": options}, batch_size=batch_size,
-                            batch_format="pyarrow", zero_copy_batch=True, concurrency=workers).materialize()
-    schemas = output_schemas(bool(options.kb))
-    for name in schemas:
-        part = nested.map_batches(config_table, fn_kwargs={"config": name}, batch_format="pyarrow",
-                                  batch_size=None, zero_copy_batch=True)
-        part.write_parquet(str(out / name), compression=PARQUET_OPTIONS["compression"])
-    rows = {}
-    for name in schemas:
-        rows[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in sorted((out / name).glob("*.parquet")))
-    return rows, rows["documents"]
+        raise EngineError("the ray engine needs Ray Data: pip install 'minusma-corpus[ray]'") from None
+    return run_ray
 
 
 def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str | None = None,
@@ -338,7 +300,7 @@ def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str 
             if engine == "local":
                 rows, documents = _run_local(input_path, staging, batch_size, options)
             else:
-                rows, documents = _run_ray(input_path, staging, batch_size, options, address, workers)
+                rows, documents = _ray_engine()(input_path, staging, batch_size, options, address, workers)
             (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
             install_dir(staging, out_dir)
         except BaseException:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-from ..errors import MinusmaError, check_shape, loads, read_text
+from ..errors import InputFileError, MinusmaError, check_shape, loads
 from ..fileio import sha256_bytes
 from .clean import CleaningError, clean
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DOC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -67,31 +71,112 @@ class ManifestRow:
         return json.dumps({**asdict(self), "authors": list(self.authors)}, ensure_ascii=False)
 
 
-def read_manifest(path: Path) -> list[ManifestRow]:
-    """Read and validate ``corpus/manifest.jsonl``."""
-    rows: list[ManifestRow] = []
+def iter_manifest(path: Path) -> Iterator[ManifestRow]:
+    """The rows of ``corpus/manifest.jsonl``, each validated, read one line at a time (memory does not grow
+    with the manifest). Duplicates across rows are not checked here: ``check_corpus`` does that."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputFileError("is a directory, not a manifest (JSON lines)", file=path,
+                             hint="give the path of a manifest (JSON lines)")
     names = {f.name for f in fields(ManifestRow)}
-    for n, line in enumerate(read_text(path, "a manifest (JSON lines)").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}: line {n}"
-        record = loads(line, path, line=n)
-        if not isinstance(record, dict):
-            raise CorpusError(f"{where}: a manifest row is a JSON object, one per line")
-        if set(record) != names:
-            raise CorpusError(f"{where}: fields must be {sorted(names)}, got {sorted(record)}")
-        check_shape(record, MANIFEST_ROW, path, "a manifest row", line=n)
-        row = ManifestRow(**{**record, "authors": tuple(record["authors"])})
-        if not DOC_ID.match(row.doc_id):
-            raise CorpusError(f"{where}: doc_id {row.doc_id!r} is not lower-case words joined by '-'")
-        if row.date is not None and not ISO_DATE.match(row.date):
-            raise CorpusError(f"{where}: document {row.doc_id}: date {row.date!r} is not ISO 8601 (YYYY-MM-DD)")
-        rows.append(row)
-    for key in ("doc_id", "source_file"):
-        dupes = sorted(v for v, n in Counter(getattr(r, key) for r in rows).items() if n > 1)
+    offset = 0
+    with path.open("rb") as f:
+        for n, data in enumerate(f, start=1):
+            try:
+                line = data.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise InputFileError(f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {offset + e.start})", file=path,
+                                     hint="save it as UTF-8 and run the command again") from None
+            offset += len(data)
+            if not line.strip():
+                continue
+            yield _manifest_row(loads(line, path, line=n), names, path, n)
+
+
+def _manifest_row(record, names: set[str], path: Path, n: int) -> ManifestRow:
+    where = f"{path}: line {n}"
+    if not isinstance(record, dict):
+        raise CorpusError(f"{where}: a manifest row is a JSON object, one per line")
+    if set(record) != names:
+        raise CorpusError(f"{where}: fields must be {sorted(names)}, got {sorted(record)}")
+    check_shape(record, MANIFEST_ROW, path, "a manifest row", line=n)
+    row = ManifestRow(**{**record, "authors": tuple(record["authors"])})
+    if not DOC_ID.match(row.doc_id):
+        raise CorpusError(f"{where}: doc_id {row.doc_id!r} is not lower-case words joined by '-'")
+    if row.date is not None and not ISO_DATE.match(row.date):
+        raise CorpusError(f"{where}: document {row.doc_id}: date {row.date!r} is not ISO 8601 (YYYY-MM-DD)")
+    return row
+
+
+def read_manifest(path: Path) -> list[ManifestRow]:
+    """Read and validate ``corpus/manifest.jsonl`` (every row in memory: for a large corpus, see
+    ``check_corpus`` and ``iter_manifest``)."""
+    rows = list(iter_manifest(path))
+    _check_unique(path, {key: _strings(getattr(r, key) for r in rows) for key in _UNIQUE})
+    return rows
+
+
+_UNIQUE = ("doc_id", "source_file")
+
+
+class _StringColumn:
+    """Strings appended one at a time, kept as Arrow string arrays (a few bytes per value, no Python
+    object per value), ``chunk`` values at a time."""
+
+    def __init__(self, chunk: int = 1024) -> None:
+        self._chunks: list = []
+        self._pending: list[str] = []
+        self._chunk = chunk
+
+    def append(self, value: str) -> None:
+        self._pending.append(value)
+        if len(self._pending) == self._chunk:
+            self._seal()
+
+    def _seal(self) -> None:
+        import pyarrow as pa
+
+        self._chunks.append(pa.array(self._pending, pa.string()))
+        self._pending = []
+
+    def array(self) -> pa.Array:
+        import pyarrow as pa
+
+        self._seal()
+        return pa.chunked_array(self._chunks, pa.string()).combine_chunks()
+
+
+def _strings(values: Iterable[str]) -> pa.Array:
+    column = _StringColumn()
+    for v in values:
+        column.append(v)
+    return column.array()
+
+
+def _check_unique(path: Path, columns: dict[str, pa.Array]) -> None:
+    import pyarrow.compute as pc
+
+    for key, values in columns.items():
+        counts = pc.value_counts(values)
+        dupes = sorted(counts.field("values").filter(pc.greater(counts.field("counts"), 1)).to_pylist())
         if dupes:
             raise CorpusError(f"{path}: duplicate {key}: {', '.join(dupes)}")
-    return rows
+
+
+def check_corpus(raw_dir: Path, manifest: Path) -> int:
+    """Validate every manifest row, check that doc_ids and source files are unique and that the raw directory
+    holds exactly the files the manifest lists, in one pass over the manifest; returns the number of rows.
+    Only the ids and file names are kept meanwhile, as Arrow strings (tens of bytes per document)."""
+    columns = {key: _StringColumn() for key in _UNIQUE}
+    count = 0
+    for row in iter_manifest(manifest):
+        count += 1
+        for key, column in columns.items():
+            column.append(getattr(row, key))
+    arrays = {key: column.array() for key, column in columns.items()}
+    _check_unique(manifest, arrays)
+    _check_files(raw_dir, arrays["source_file"])
+    return count
 
 
 def decode_raw(data: bytes, path: Path) -> str:
@@ -106,11 +191,16 @@ def decode_raw(data: bytes, path: Path) -> str:
 
 def check_raw_dir(raw_dir: Path, rows: list[ManifestRow]) -> None:
     """Every raw file is in the manifest and every manifest row has its raw file."""
-    on_disk = {p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
-    listed = {r.source_file for r in rows}
-    if missing := sorted(listed - on_disk):
+    _check_files(raw_dir, _strings(r.source_file for r in rows))
+
+
+def _check_files(raw_dir: Path, listed: pa.Array) -> None:
+    import pyarrow.compute as pc
+
+    on_disk = _strings(e.name for e in os.scandir(raw_dir) if e.is_file() and not e.name.startswith("."))
+    if missing := sorted(listed.filter(pc.invert(pc.is_in(listed, value_set=on_disk))).to_pylist()):
         raise CorpusError(f"{raw_dir}: files listed in the manifest are missing: {', '.join(missing)}")
-    if unlisted := sorted(on_disk - listed):
+    if unlisted := sorted(on_disk.filter(pc.invert(pc.is_in(on_disk, value_set=listed))).to_pylist()):
         raise CorpusError(f"{raw_dir}: files not in the manifest (add them with `minusma-corpus manifest`): {', '.join(unlisted)}")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .clean import CleaningError, clean
-from .corpus import CorpusError, ManifestRow, check_raw_dir, decode_raw, read_manifest
+from .corpus import CorpusError, ManifestRow, check_corpus, decode_raw, iter_manifest
 from .records import CleanDocument, Sentence, Token
 from .segment import segment
 from ..fileio import sha256_bytes
@@ -106,11 +106,12 @@ def read_article(raw_dir: Path, row: ManifestRow) -> str:
 
 def process_stream(raw_dir: Path, manifest: Path) -> Iterator[ProcessedDocument]:
     """Read, check, clean and segment every article of the manifest, one at a time (in manifest order).
-    The manifest and the raw directory are checked before the first document is yielded."""
-    rows = read_manifest(manifest)
-    check_raw_dir(raw_dir, rows)
-    return (process_article(read_article(raw_dir, row), row, i)
-            for i, row in enumerate(progress(rows, "processing articles", unit="article")))
+    The manifest and the raw directory are checked before the first document is yielded.
+    The manifest is read twice, line by line (to check it, then to process its rows), and never held
+    whole: memory does not grow with the number of documents."""
+    total = check_corpus(raw_dir, manifest)
+    rows = progress(iter_manifest(manifest), "processing articles", total=total, unit="article")
+    return (process_article(read_article(raw_dir, row), row, i) for i, row in enumerate(rows))
 
 
 def process(raw_dir: Path, manifest: Path) -> list[ProcessedDocument]:

@@ -16,10 +16,10 @@ from ..pipeline.corpus import CorpusError
 from ..pipeline.process import ProcessedDocument, process_stream, texts
 from ..safepath import check_replaceable, exclusive, install_dir, remove_stale, staging_dir
 from .annotation_tables import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
-from .card import FIGURE, card_markdown, license_markdown
+from .card import FIGURE, card_chunks, license_chunks
 from .checksums import CHECKSUMS, checksums_text
 from .croissant import croissant
-from .figure import clusters_svg
+from .figure import clusters_svg_chunks
 from .text_tables import CONFIGS, TextTableWriter, write_parquet
 
 
@@ -103,16 +103,16 @@ def _write_release(staging: Path, docs: Iterable[ProcessedDocument], gold_ids: s
     for name in tables_by_config:
         path = staging / f"{name}.parquet"
         sizes[name], digests[path.name] = path.stat().st_size, sha256_file(path)
-    card = card_markdown(tables_by_config, sizes, __version__, descriptions, class_labels())
-    files = {
-        "README.md": card,
-        "LICENSE.md": license_markdown(tables_by_config),
-        FIGURE: clusters_svg(tables_by_config),
-        "croissant.json": json.dumps(croissant(tables_by_config, descriptions, digests, __version__, date_published),
-                                     ensure_ascii=False, indent=1) + "\n",
+    files = {  # each written a part at a time: the per-document parts are read back from the written files
+        "README.md": card_chunks(tables_by_config, sizes, __version__, descriptions, class_labels()),
+        "LICENSE.md": license_chunks(tables_by_config),
+        FIGURE: clusters_svg_chunks(tables_by_config),
+        "croissant.json": [json.dumps(croissant(tables_by_config, descriptions, digests, __version__, date_published),
+                                      ensure_ascii=False, indent=1) + "\n"],
     }
-    for name, content in files.items():
+    for name, chunks in files.items():
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        (staging / name).write_text(content, encoding="utf-8")
+        with (staging / name).open("w", encoding="utf-8") as f:
+            f.writelines(chunks)
     (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
     return {name: t.num_rows for name, t in tables_by_config.items()}

@@ -7,10 +7,12 @@ Nothing here is typed in twice: the Hugging Face features come from the Arrow sc
 from __future__ import annotations
 
 import json
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 
 from ..annotations.schema import label_tables, load_schema
+from .text_tables import rows
 
 PRETTY_NAME = "MINUSMA corpus: press coverage of the 2023 termination of the UN mission in Mali"
 ANNOTATION_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -164,56 +166,84 @@ def record_examples(tables_by_config: dict[str, pa.Table], class_labels: dict[st
     return "\n\n".join(parts)
 
 
-def annotated_documents(tables_by_config: dict[str, pa.Table]) -> list[str]:
-    """The doc_ids with gold annotations (rows in ``ner``, ``entities``, ``claims`` or ``stances``), in
-    ``documents`` order."""
+def _annotated_ids(tables_by_config: dict[str, pa.Table]) -> set[str]:
+    """The doc_ids with rows in ``ner``, ``entities``, ``claims`` or ``stances`` (the gold tables, in memory)."""
     seen = set()
     for name in ("ner", "entities", "claims", "stances"):
         if name in tables_by_config:
             seen.update(tables_by_config[name].column("doc_id").to_pylist())
-    return [d for d in tables_by_config["documents"].column("doc_id").to_pylist() if d in seen]
+    return seen
+
+
+def annotated_documents(tables_by_config: dict[str, pa.Table]) -> list[str]:
+    """The doc_ids with gold annotations (rows in ``ner``, ``entities``, ``claims`` or ``stances``), in
+    ``documents`` order."""
+    seen = _annotated_ids(tables_by_config)
+    return [r["doc_id"] for r in rows(tables_by_config["documents"], ["doc_id"]) if r["doc_id"] in seen]
+
+
+def _joined(parts: Iterable[str], sep: str) -> Iterator[str]:
+    """``sep.join(parts)``, a part at a time."""
+    for i, part in enumerate(parts):
+        yield sep + part if i else part
+
+
+def _coverage_chunks(tables_by_config: dict[str, pa.Table], annotated: set[str]) -> Iterator[str]:
+    docs = tables_by_config["documents"]
+    missing = sum(1 for r in rows(docs, ["doc_id"]) if r["doc_id"] not in annotated)
+    if not missing:
+        return
+    yield f"\n\n{missing} of the {docs.num_rows} articles have no gold annotations yet ("
+    yield from _joined((f"`{r['doc_id']}`" for r in rows(docs, ["doc_id"]) if r["doc_id"] not in annotated), ", ")
+    yield ("): they are in `documents`, `sentences` and `tokens`, but not in "
+           "`entities`, `claims`, `stances` or `ner`, which therefore has fewer sentences than `sentences`.")
 
 
 def coverage_note(tables_by_config: dict[str, pa.Table]) -> str:
     """The card's sentence on articles without gold annotations (empty when every article has them)."""
-    doc_ids = tables_by_config["documents"].column("doc_id").to_pylist()
-    annotated = set(annotated_documents(tables_by_config))
-    missing = [d for d in doc_ids if d not in annotated]
-    if not missing:
-        return ""
-    return (f"\n\n{len(missing)} of the {len(doc_ids)} articles have no gold annotations yet "
-            f"({', '.join(f'`{d}`' for d in missing)}): they are in `documents`, `sentences` and `tokens`, but not in "
-            "`entities`, `claims`, `stances` or `ner`, which therefore has fewer sentences than `sentences`.")
+    return "".join(_coverage_chunks(tables_by_config, _annotated_ids(tables_by_config)))
 
 
 def card_markdown(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int], version: str,
                   descriptions: dict[str, str], class_labels: dict[str, dict[str, list[str]]]) -> str:
+    return "".join(card_chunks(tables_by_config, file_sizes, version, descriptions, class_labels))
+
+
+def card_chunks(tables_by_config: dict[str, pa.Table], file_sizes: dict[str, int], version: str,
+                descriptions: dict[str, str], class_labels: dict[str, dict[str, list[str]]]) -> Iterator[str]:
+    """The card, a part at a time: the per-document tables are read from the documents config a batch at
+    a time, so that writing the card of a large corpus does not hold it in memory."""
     docs = tables_by_config["documents"]
-    outlet_column = docs.column("outlet").to_pylist()
-    outlets = sorted({o for o in outlet_column if o})
-    unnamed = outlet_column.count(None)
-    sources = ", ".join(outlets) + (f"; {unnamed} whose page does not name its outlet" if unnamed else "")
+    outlets, unnamed = set(), 0
+    for r in rows(docs, ["outlet"]):
+        if r["outlet"]:
+            outlets.add(r["outlet"])
+        elif r["outlet"] is None:
+            unnamed += 1
+    sources = ", ".join(sorted(outlets)) + (f"; {unnamed} whose page does not name its outlet" if unnamed else "")
     config_rows = "\n".join(
         f"| `{name}` | {tables_by_config[name].num_rows:,} | {descriptions[name]} |" for name in tables_by_config
     )
-    doc_rows = "\n".join(
-        f"| `{r['doc_id']}` | {r['outlet'] or '—'} | {r['date'] or '—'} | {r['rights']} |" for r in docs.select(
-            ["doc_id", "outlet", "date", "rights"]).to_pylist()
-    )
+    doc_rows = (f"| `{r['doc_id']}` | {r['outlet'] or '—'} | {r['date'] or '—'} | {r['rights']} |"
+                for r in rows(docs, ["doc_id", "outlet", "date", "rights"]))
     schema = load_schema()
-    fold_rows = "\n".join(f"| {r['fold']} | `{r['doc_id']}` |" for r in docs.select(["fold", "doc_id"]).to_pylist())
-    return f"""---
+    fold_rows = (f"| {r['fold']} | `{r['doc_id']}` |" for r in rows(docs, ["fold", "doc_id"]))
+    annotated = _annotated_ids(tables_by_config)
+    n_annotated = sum(1 for r in rows(docs, ["doc_id"]) if r["doc_id"] in annotated)
+    yield f"""---
 {card_yaml(tables_by_config, file_sizes, class_labels)}
 ---
 
 # MINUSMA corpus (release {version})
 
 Press coverage of the 2023 termination of the United Nations Multidimensional Integrated Stabilization
-Mission in Mali (MINUSMA): {docs.num_rows} English news articles, {len(annotated_documents(tables_by_config))} annotated (outlets: {sources}), cleaned of web-page
+Mission in Mali (MINUSMA): {docs.num_rows} English news articles, {n_annotated} annotated (outlets: {sources}), cleaned of web-page
 furniture with every cleaned character mapped back to the raw text, segmented into paragraphs,
 sentences and tokens, and annotated with entity mentions linked across documents, claims grouped into
 cross-document clusters that agree or conflict, and stances toward the mission, its termination and
-the actors around it.{coverage_note(tables_by_config)}
+the actors around it."""
+    yield from _coverage_chunks(tables_by_config, annotated)
+    yield f"""
 
 This card is generated by `minusma-corpus build` (dataset version {version}, annotation schema
 {schema.version}); do not edit it by hand. The datasheet (motivation, collection, annotation process,
@@ -256,7 +286,9 @@ test = ds.filter(lambda r: r["fold"] == k)
 
 | fold | document |
 |---:|---|
-{fold_rows}
+"""
+    yield from _joined(fold_rows, "\n")
+    yield f"""
 
 ## Configs
 
@@ -305,7 +337,9 @@ texts are third-party copyright and are not licensed by this project:
 
 | document | outlet | date | rights |
 |---|---|---|---|
-{doc_rows}
+"""
+    yield from _joined(doc_rows, "\n")
+    yield f"""
 
 ## Citation
 
@@ -316,9 +350,12 @@ texts are third-party copyright and are not licensed by this project:
 
 
 def license_markdown(tables_by_config: dict[str, pa.Table]) -> str:
-    rows = "\n".join(f"* `{r['doc_id']}`: {r['rights']}"
-                     for r in tables_by_config["documents"].select(["doc_id", "rights"]).to_pylist())
-    return f"""# Licence
+    return "".join(license_chunks(tables_by_config))
+
+
+def license_chunks(tables_by_config: dict[str, pa.Table]) -> Iterator[str]:
+    """The release's LICENSE.md, a part at a time (one line per document, read a batch at a time)."""
+    yield f"""# Licence
 
 * **Annotations, schema, knowledge base, claim clusters and metadata** (every column except the
   article texts): Creative Commons Attribution 4.0 International ({ANNOTATION_LICENSE_URL}).
@@ -327,5 +364,8 @@ def license_markdown(tables_by_config: dict[str, pa.Table]) -> str:
   non-commercial research and text-and-data mining, with attribution to the outlet; reuse beyond
   that needs the rights holder's permission. Per document:
 
-{rows}
+"""
+    yield from _joined((f"* `{r['doc_id']}`: {r['rights']}"
+                        for r in rows(tables_by_config["documents"], ["doc_id", "rights"])), "\n")
+    yield """
 """

@@ -7,16 +7,14 @@ the card's ``dataset_info`` and the Croissant fields are derived from them (``ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
 from ..pipeline.process import ProcessedDocument
 from ..pipeline.segment import trailing_whitespace
 from .folds import FOLD
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 SPAN = [("start", pa.int32()), ("end", pa.int32())]
 _RAW_SPAN = [("raw_start", pa.int32()), ("raw_end", pa.int32())]
@@ -189,33 +187,48 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 CARD_INDEX = ("doc_id", "fold", "outlet", "date", "rights")  # what the card and licence list per document
+BATCH_DOCS = 256  # documents per row group of the streaming build (what it holds in memory at a time)
 
 
 @dataclass(frozen=True)
 class TableSummary:
     """What the card, Croissant and figure need of a written config, without holding its rows: the
-    schema, running totals, the first row (``slice``) and, for documents, the small columns of every row
-    (``select``/``column``). Annotation configs are passed as whole ``pa.Table``s, which answer the same."""
+    schema, running totals, the first row (``slice``) and the written file, whose columns are read back
+    a row group at a time (``iter_batches``; ``select``/``column`` read them whole). Annotation configs
+    are passed as whole ``pa.Table``s, which answer the same (``rows`` reads either)."""
 
     schema: pa.Schema
     num_rows: int
     nbytes: int  # Arrow in-memory size, summed over the written batches
     head: pa.Table  # the first row (or none)
-    index: pa.Table | None = None
+    path: Path | None = None  # the written Parquet file
 
     def slice(self, offset: int = 0, length: int | None = None) -> pa.Table:
         return self.head.slice(offset, length)
 
+    def iter_batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        import pyarrow.parquet as pq
+
+        if self.path is None:
+            yield from self.head.select(columns).to_batches()
+            return
+        with pq.ParquetFile(self.path) as f:
+            yield from f.iter_batches(columns=columns)
+
     def select(self, columns: list[str]) -> pa.Table:
-        return self._index().select(columns)
+        return pa.Table.from_batches(list(self.iter_batches(columns)),
+                                     schema=pa.schema([self.schema.field(c) for c in columns]))
 
     def column(self, name: str) -> pa.ChunkedArray:
-        return self._index().column(name)
+        return self.select([name]).column(name)
 
-    def _index(self) -> pa.Table:
-        if self.index is None:
-            raise ValueError("only the documents summary keeps per-row columns")
-        return self.index
+
+def rows(table: pa.Table | TableSummary, columns: list[str], batch_rows: int = 4096) -> Iterator[dict]:
+    """The rows of ``table`` (a whole table or a written config's summary) as dicts of ``columns``, read a
+    batch at a time."""
+    batches = table.iter_batches(columns) if isinstance(table, TableSummary) else table.select(columns).to_batches(batch_rows)
+    for batch in batches:
+        yield from batch.to_pylist()
 
 
 class TextTableWriter:
@@ -223,18 +236,17 @@ class TextTableWriter:
     buffered ``batch_docs`` at a time, each batch becomes one row group per config, and only running
     totals stay in memory. A corpus that fits in one batch gives the same bytes as ``write_parquet``."""
 
-    def __init__(self, directory: Path, batch_docs: int = 256) -> None:
+    def __init__(self, directory: Path, batch_docs: int | None = None) -> None:
         import pyarrow.parquet as pq
 
         self.paths = {name: directory / f"{name}.parquet" for name in CONFIGS}
         self._writers = {name: pq.ParquetWriter(self.paths[name], CONFIGS[name][0], **PARQUET_OPTIONS)
                          for name in CONFIGS}
-        self._batch_docs = batch_docs
+        self._batch_docs = batch_docs or BATCH_DOCS
         self._pending: list[ProcessedDocument] = []
         self._rows = dict.fromkeys(CONFIGS, 0)
         self._nbytes = dict.fromkeys(CONFIGS, 0)
         self._head: dict[str, pa.Table] = {}
-        self._index: dict[str, list] = {c: [] for c in CARD_INDEX}
 
     def add(self, doc: ProcessedDocument) -> None:
         self._pending.append(doc)
@@ -250,9 +262,6 @@ class TextTableWriter:
             self._nbytes[name] += batch.nbytes
             if name not in self._head and batch.num_rows:
                 self._head[name] = pa.Table.from_batches([batch.slice(0, 1)])
-            if name == "documents":
-                for c in CARD_INDEX:
-                    self._index[c].extend(batch.column(c).to_pylist())
         self._pending = []
 
     def close(self) -> dict[str, TableSummary]:
@@ -260,12 +269,9 @@ class TextTableWriter:
             self._flush()
         for writer in self._writers.values():
             writer.close()
-        index = pa.table({c: pa.array(v, type=DOCUMENTS.field(c).type) for c, v in self._index.items()})
         return {name: TableSummary(CONFIGS[name][0], self._rows[name], self._nbytes[name],
-                                   self._head.get(name, CONFIGS[name][0].empty_table()),
-                                   index if name == "documents" else None)
+                                   self._head.get(name, CONFIGS[name][0].empty_table()), self.paths[name])
                 for name in CONFIGS}
-
     def abort(self) -> None:
         """Close every file after a failure (a full disk, an interrupt): the staging directory holding them
         is removed by the caller, so a close that fails too is dropped, and not retried at exit."""

@@ -1,0 +1,119 @@
+"""The ``ray`` engine of ``minusma-corpus process``: the batch function of ``engine`` on Ray Data.
+
+Ray Data reads the input (a corpus directory's checked manifest, staged as Parquet shards of
+``SHARD_BATCHES`` batches, one task each; or the crawl table itself), maps ``process_batch`` over batches of documents,
+and maps ``write_shard`` over the processed rows, ``SHARD_BATCHES`` batches at a time: each call writes its
+documents' rows of every config (``<config>/part-<id>.parquet``) and returns only their counts. Blocks
+stream from read to process to write and nothing is materialised, so memory does not grow with the number
+of documents; Ray does the partitioning, scheduling, retries and spilling, in local mode or against a
+cluster (``--address``).
+
+Imported only by the ``ray`` engine (Ray is an optional extra: ``pip install 'minusma-corpus[ray]'``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import ray
+import ray.data
+
+from .engine import (MANIFEST_SCHEMA, BatchOptions, EngineError, check_columns, manifest_batches, config_table,
+                     input_kind, output_schemas, process_batch)
+from .pipeline.corpus import CorpusError
+from .publish.text_tables import PARQUET_OPTIONS
+
+SCRATCH = ".input"  # the staged manifest shards, inside the staging directory, removed before it is installed
+SHARD_BATCHES = 4  # batches of documents per output shard (and per staged manifest shard)
+
+
+def shard_name(doc_ids: pa.ChunkedArray | pa.Array) -> str:
+    """A shard's file name, from the documents it holds: a retried task rewrites the same files."""
+    digest = hashlib.sha256("\n".join(doc_ids.to_pylist()).encode("utf-8")).hexdigest()[:20]
+    return f"part-{digest}.parquet"
+
+
+def write_shard(nested: pa.Table, out_dir: str, configs: tuple[str, ...]) -> pa.Table:
+    """Write a block of processed (nested) documents as one shard per config; returns one row of counts."""
+    import pyarrow.parquet as pq
+
+    name = shard_name(nested.column("doc_id"))
+    counts = {}
+    for config in configs:
+        table = config_table(nested, config)
+        pq.write_table(table, Path(out_dir) / config / name, **PARQUET_OPTIONS)
+        counts[config] = [table.num_rows]
+    return pa.table(counts, schema=pa.schema([(c, pa.int64()) for c in configs]))
+
+
+def read_shards(items: pa.Table) -> pa.Table:
+    """The staged manifest rows of the shards named in ``items``."""
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(p, schema=MANIFEST_SCHEMA) for p in items.column("shard").to_pylist()]
+    return pa.concat_tables(tables) if tables else MANIFEST_SCHEMA.empty_table()
+
+
+def run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, address: str | None,
+            workers: int | None) -> tuple[dict[str, int], int]:
+    kind = input_kind(path)
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
+                 log_to_driver=False, logging_level=logging.WARNING)
+    try:
+        return _pipeline(path, kind, out, batch_size, options, workers)
+    except ray.exceptions.RayError as e:  # a document's error, raised in a worker: the one line it names
+        cause = e
+        while cause is not None and not isinstance(cause, CorpusError):
+            cause = getattr(cause, "cause", None) or cause.__cause__
+        if cause is None:
+            raise
+        raise EngineError(str(cause)) from None
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _pipeline(path: Path, kind: str, out: Path, batch_size: int, options: BatchOptions,
+              workers: int | None) -> tuple[dict[str, int], int]:
+    import pyarrow.parquet as pq
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    shard_docs = batch_size * SHARD_BATCHES
+    scratch = out / SCRATCH
+    if kind == "directory":  # the checked manifest with positions, staged as shards, one block (task) each
+        scratch.mkdir()
+        shards = []
+        for i, batch in enumerate(manifest_batches(path, shard_docs)):
+            shards.append(str(scratch / f"manifest-{i:06d}.parquet"))
+            pq.write_table(batch, shards[-1])
+        # the shard paths as items, each read by its task (``read_parquet`` would start footer-reading
+        # workers for a directory of many small files)
+        ds = ray.data.from_items([{"shard": s} for s in shards], override_num_blocks=max(len(shards), 1))
+        ds = ds.map_batches(read_shards, batch_size=None, batch_format="pyarrow", concurrency=workers)
+    elif kind == "parquet":
+        ds = ray.data.read_parquet(str(path))
+    else:
+        ds = ray.data.read_json(str(path), lines=True)
+    if kind != "directory":
+        check_columns(ds.schema().names, path)
+    configs = tuple(output_schemas(bool(options.kb)))
+    for name in configs:
+        (out / name).mkdir()
+    counts = (ds.map_batches(process_batch, fn_kwargs={"options": options}, batch_size=batch_size,
+                             batch_format="pyarrow", zero_copy_batch=True, concurrency=workers)
+              .map_batches(write_shard, fn_kwargs={"out_dir": str(out), "configs": configs}, batch_size=shard_docs,
+                           batch_format="pyarrow", zero_copy_batch=True, concurrency=workers))
+    rows = dict.fromkeys(configs, 0)
+    for batch in counts.iter_batches(batch_format="pyarrow", batch_size=None):
+        for name in configs:
+            rows[name] += sum(batch.column(name).to_pylist())
+    shutil.rmtree(scratch, ignore_errors=True)
+    return rows, rows["documents"]
