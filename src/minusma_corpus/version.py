@@ -3,4 +3,4 @@
 The one place it is written: ``pyproject.toml`` reads it from here (``[tool.hatch.version]``), so importing
 the package needs no ``importlib.metadata`` look-up (about 0.15 s)."""
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"
