@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support.paths import ANNOTATIONS, ROOT
+from support.paths import ANNOTATIONS, CHANGELOG, ROOT
 from minusma_corpus.annotations.fileformat import read_annotation_file
 
 GUIDELINES = (ROOT / "schema" / "GUIDELINES.md").read_text(encoding="utf-8")
@@ -140,3 +140,78 @@ def test_gold_claim_spans_are_trimmed_as_rule_s7_says():
         for cid, exact in claims.items():
             assert not (TRAILING_PUNCTUATION.search(exact) and not ABBREVIATION.search(exact)), (doc, cid, exact[-40:])
             assert not LINKING_WORD.match(exact), (doc, cid, exact[:40])
+
+
+def gold_claim_records() -> dict[str, dict[str, dict]]:
+    return {path.name.split("-")[0]: {c["id"]: c for c in read_annotation_file(path)["claims"]}
+            for path in sorted((ANNOTATIONS / "gold").glob("*.json"))}
+
+
+def test_attributed_gold_claims_leave_the_speaker_and_cue_outside_the_span():
+    """Section 2 (span, attribution chains): a claim with a source other than the outlet does not
+    contain its cue ("Guterres called for …" is not the span; what is called for is)."""
+    for doc, claims in gold_claim_records().items():
+        for cid, claim in claims.items():
+            cue = claim.get("cue")
+            if cue and claim["claimer"] != "AUTHOR":
+                inside = claim["start"] <= cue["start"] and cue["end"] <= claim["end"]
+                assert not inside, (doc, cid, cue["exact"], claim["exact"][:60])
+
+
+def test_the_call_example_of_section_2_is_the_gold_claim_it_quotes():
+    """The call example ("Decisions added after the agreement study" and the claim-type table) shows
+    the span, cue and claimer of the gold claim, with the speaker and verb outside the span."""
+    decisions = section("### Decisions added after the agreement study", GUIDELINES.replace("\n### 2.2", "\n## 2.2"))
+    match = re.search(r"the\s+span is \"([^\"]+)\", the cue \"([^\"]+)\", the claimer\s+`([a-z-]+)`", decisions)
+    assert match, "the call example states no span, cue and claimer"
+    span, cue, claimer = match.groups()
+    pieces = [" ".join(p.split()).strip(" ,.“”") for p in span.split("…") if p.strip(" ,.“”")]
+    found = [c for claims in gold_claim_records().values() for c in claims.values()
+             if c["cue"] and c["cue"]["exact"] == cue and c["claimer"] == claimer
+             and all(p in c["exact"] for p in pieces)]
+    assert len(found) == 1, (span, cue, claimer)
+    assert found[0]["claim_type"] == "event" and cue not in found[0]["exact"]
+    table = section("## 2. Claims").split("* **checkworthy**")[0]
+    row = next(line for line in table.splitlines() if line.strip().startswith("| `prediction`"))
+    assert f'"{span.split("…")[0].strip()}' in row and f'cue "{cue}"' in row, row
+
+
+def test_appendix_c_records_every_appendix_b_item_that_names_gold_claims():
+    """The header says the Appendix B items were left as they are and Appendix C's last rows record
+    them: every Appendix B item that cites gold claims has a row, and the header names those rows."""
+    appendix_b = section("## Appendix B")
+    items = re.split(r"^\* \*\*(B\d)", appendix_b, flags=re.M)[1:]
+    citing = {key for key, body in zip(items[::2], items[1::2]) if re.search(r"\bc\d{3}\b", body)}
+    rows = {line.split("|")[1].strip() for line in section("## Appendix C").splitlines() if re.match(r"\| B\d", line)}
+    assert citing and rows == citing, (sorted(citing), sorted(rows))
+    header = GUIDELINES.split("**Contents.**")[0]
+    named = set(re.findall(r"\bB\d\b", re.split(r"[;)]", header.split("last rows:", 1)[1], maxsplit=1)[0]))
+    assert named == citing, named
+
+
+def github_anchor(heading: str) -> str:
+    slug = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return slug.replace(" ", "-")
+
+
+def test_contents_links_resolve_and_a_precedence_rule_is_stated():
+    headings = {github_anchor(h) for h in re.findall(r"^#{2,3} (.+)$", GUIDELINES, re.M)}
+    contents = GUIDELINES[GUIDELINES.index("**Contents.**"):GUIDELINES.index("**Precedence.**")]
+    anchors = re.findall(r"\]\(#([^)]+)\)", contents)
+    assert len(anchors) >= 12
+    assert set(anchors) <= headings, sorted(set(anchors) - headings)
+    for label in ("2.2", "2.3", "2.4", "Appendix A", "Appendix B", "Appendix C", "Decisions added"):
+        assert label in contents, label
+    precedence = GUIDELINES[GUIDELINES.index("**Precedence.**"):].split("\n\n")[0]
+    assert "2.2–2.4" in precedence and "Appendix A" in precedence and "win" in precedence
+
+
+def test_changelog_references_name_a_release_that_exists():
+    """References to the data CHANGELOG name one of its sections (no "Unreleased" that is not there)."""
+    headings = set(re.findall(r"^## (.+)$", CHANGELOG.read_text(encoding="utf-8"), re.M))
+    for path in (ROOT / "schema" / "GUIDELINES.md", ROOT / "schema" / "CHANGELOG.md", ROOT / "DATACARD.md"):
+        text = path.read_text(encoding="utf-8")
+        if "Unreleased" not in {h.split(" ")[0] for h in headings}:
+            assert "Unreleased" not in text, path.name
+        for ref in re.findall(r"`## ([^`]+)`", text):
+            assert ref in headings, (path.name, ref)
