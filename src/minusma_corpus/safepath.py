@@ -8,7 +8,8 @@ the program did not make.
   either the old or the new directory, never none. It refuses to replace anything that is not a
   directory this program wrote (``is_ours``).
 * ``staging_dir`` makes the temporary sibling a writer fills; ``remove_stale`` clears what a killed
-  writer left behind; ``exclusive`` is the lock that keeps two writers of one directory apart.
+  writer left behind; ``exclusive`` is the lock that keeps two writers of one directory apart
+  (a hidden sibling lock file ``.<name>.lock``; writers of other directories in the parent are not held up).
 * ``locked_staging`` makes a hidden staging directory inside a directory that is written file by file
   (``ls import``), marked as ours and locked for as long as its writer lives; ``remove_abandoned`` removes
   the ones whose writer was killed (marked, and no longer locked), and nothing else.
@@ -110,11 +111,14 @@ def staging_dir(target: Path) -> Path:
 
 
 def _stale(target: Path) -> list[Path]:
+    """The staging and old siblings of ``target`` itself. The names are matched whole: ``staging_dir`` adds
+    letters, digits and ``_`` after ``-staging-``, so those of another directory in the same parent (say
+    ``release-staging-x`` or ``release-old``, whose writers may be running now) never match."""
     parent = target.parent
     if not parent.is_dir():
         return []
-    names = (f".{target.name}-staging-", f".{target.name}-old")
-    return [p for p in sorted(parent.iterdir()) if p.name.startswith(names) and p.is_dir() and not p.is_symlink()]
+    own = re.compile(re.escape(f".{target.name}-") + r"(?:staging-[A-Za-z0-9_]+|old)")
+    return [p for p in sorted(parent.iterdir()) if own.fullmatch(p.name) and p.is_dir() and not p.is_symlink()]
 
 
 def remove_stale(target: Path) -> list[str]:
@@ -273,23 +277,136 @@ def remove_abandoned(parent: Path, prefix: str) -> list[str]:
     return warnings
 
 
+LOCK_MARK = "lock of minusma-corpus: "  # how a lock file this program made begins
+_LOCK_TRIES = 50
+
+
+class BusyError(UnsafePathError):
+    """Another writer holds the lock of the output directory."""
+
+    hint = "wait until the other run has finished, then run this again"
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of ``target``: the hidden sibling ``.<name>.lock``, the program's own like the staging
+    siblings (present only while a writer of ``target`` runs, or after one was killed)."""
+    return target.with_name(f".{target.name}.lock")
+
+
 @contextlib.contextmanager
 def exclusive(target: Path) -> Iterator[None]:
-    """Hold the writer's lock of ``target`` (an advisory lock on its parent directory), or fail at once
-    naming the directory when another writer holds it."""
+    """Hold the writer's lock of ``target`` (an advisory lock on its sibling lock file :func:`lock_path`), or
+    fail at once naming the directory when another writer of ``target`` holds it.
+
+    The lock is per output directory: writers of other directories in the same parent run at the same time.
+    The lock file is created (with its mark, ``LOCK_MARK``, and already locked where the system allows) and
+    removed by its holder; one left by a killed writer is reused and then removed. A symbolic link, a
+    non-regular file or a file without the mark at that name is refused and never followed, changed or
+    removed."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
         yield
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target.parent, os.O_RDONLY)
+    path = lock_path(target)
+    fd = _acquire(path, target, fcntl)
     try:
+        yield
+    finally:
+        try:
+            if os.path.samestat(os.fstat(fd), os.lstat(path)):
+                os.unlink(path)  # while it is still locked: a waiting writer sees its file gone and retries
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _acquire(path: Path, target: Path, fcntl) -> int:
+    """A descriptor of ``path``, locked, that is the file at ``path`` now and marked as ours."""
+    for _ in range(_LOCK_TRIES):
+        fd = _create_locked(path, target, fcntl)
+        if fd is not None:
+            return fd
+        fd = _open_existing(path, target)
+        if fd is None:  # removed meanwhile by its holder
+            continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UnsafePathError(f"another build is writing into {target.parent} right now; wait until it has "
-                                  "finished, then run this again (nothing was changed)") from None
-        yield
-    finally:
+            os.close(fd)
+            raise BusyError(f"another build is writing into {target} right now; wait until it has finished, then "
+                            "run this again (nothing was changed)") from None
+        try:
+            current = os.path.samestat(os.fstat(fd), os.lstat(path))
+        except FileNotFoundError:
+            current = False
+        if not current:  # its holder removed it after we opened it: not the lock any more
+            os.close(fd)
+            continue
+        if os.pread(fd, len(LOCK_MARK), 0) != LOCK_MARK.encode():
+            os.close(fd)
+            raise _not_ours(path, target)
+        return fd
+    raise BusyError(f"could not take the lock of {target} ({path} kept changing); another build is writing "
+                    "into it: wait until it has finished, then run this again (nothing was changed)")
+
+
+def _mark(target: Path) -> bytes:
+    return (f"{LOCK_MARK}{target.name} (pid {os.getpid()}); removed when that run ends, or reused by the next "
+            "run if it was killed\n").encode()
+
+
+def _create_locked(path: Path, target: Path, fcntl) -> int | None:
+    """Create ``path`` marked and locked; ``None`` when something already has that name. On Linux the file
+    is written and locked before it gets its name (``O_TMPFILE``), so no other process sees it unmarked."""
+    tmpfile = getattr(os, "O_TMPFILE", 0)
+    if tmpfile and os.path.isdir("/proc/self/fd"):
+        try:
+            fd = os.open(path.parent, tmpfile | os.O_RDWR, 0o644)
+        except OSError:  # not supported by this file system: the fallback below
+            fd = None
+        if fd is not None:
+            try:
+                os.write(fd, _mark(target))
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                os.link(f"/proc/self/fd/{fd}", path)  # fails if the name exists, whatever it is
+                return fd
+            except FileExistsError:
+                os.close(fd)
+                return None
+            except OSError:
+                os.close(fd)  # no linking of an open file here: the fallback below
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_EX)  # our new file: nobody else holds it
+    os.write(fd, _mark(target))
+    return fd
+
+
+def _open_existing(path: Path, target: Path) -> int | None:
+    """A descriptor of the regular file at ``path`` (never of what a symbolic link points to; a FIFO or device
+    is never opened); ``None`` when nothing has that name any more."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            raise _not_ours(path, target)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        if e.errno == errno.ELOOP:  # replaced by a symbolic link since the lstat
+            raise _not_ours(path, target) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
+        raise _not_ours(path, target)
+    return fd
+
+
+def _not_ours(path: Path, target: Path) -> UnsafePathError:
+    return UnsafePathError(f"{path} is the name of the lock file of {target.name}, but what is there was not "
+                           "made by this program (a symbolic link, not a regular file, or a file without its mark); "
+                           "it is left alone: remove or rename it, or choose another --out (nothing was changed)")
