@@ -80,6 +80,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from ..annotations.fileformat import AnnotationError
     from ..annotations.layout import AnnotationLayout
     from ..annotations.validate import validate_files
     from ..pipeline.process import process, texts
@@ -89,12 +90,9 @@ def _export(args: argparse.Namespace) -> int:
     docs = process(args.raw, args.manifest)
     layout = AnnotationLayout(args.annotations)
     valid = validate_files(layout.gold_files(), texts(docs), layout)
-    if valid.problems:
-        for problem in valid.problems:
-            print(f"minusma-corpus: {problem}", file=sys.stderr)
-        print("minusma-corpus: invalid annotations, nothing exported (fix them; `minusma-corpus validate` checks)",
-              file=sys.stderr)
-        return 1
+    if valid.problems:  # one error line per problem, through the CLI's handler
+        raise AnnotationError(valid.problems, hint="nothing was exported: fix the annotation file (`minusma-corpus "
+                              "validate` checks them all) and export again")
     chosen = export_documents(docs, valid.sets, folds([d.doc_id for d in docs]))
     written = write_export(args.format, export_files(args.format, chosen), args.out)
     unannotated = [d.doc_id for d in docs if d.doc_id not in valid.sets]
