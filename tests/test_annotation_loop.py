@@ -71,7 +71,7 @@ def test_agreement_of_the_pull_directory_alone_needs_two_annotators(export, tmp_
     assert main(["ls", "import", str(_write(tmp_path, only_alice)), "--out", str(out), *CORPUS]) == 0
     capsys.readouterr()
     assert main(["agreement", str(out)]) == 1
-    assert "holds one annotation set: give a second one" in capsys.readouterr().err
+    assert "holds one annotation set; give a second one" in capsys.readouterr().err
     assert main(["agreement", str(ANNOTATIONS / "gold"), str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents"]  # one pair: the JSON of one comparison, as before
 

@@ -150,7 +150,7 @@ def test_bad_manifest_rows_are_refused(tmp_path, edit, message):
     rows = [json.loads(line) for line in manifest.read_text().splitlines()]
     edit(rows[1])
     manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with pytest.raises(CorpusError, match=rf"manifest.jsonl: line 2: .*{message}"):
+    with pytest.raises(CorpusError, match=rf"manifest.jsonl: (document \S+: )?line 2: .*{message}"):
         build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 

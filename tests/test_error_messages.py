@@ -2,6 +2,7 @@
 ``minusma-corpus: error: <file>[: document][: annotation]: <reason>; <what to do>``, only the real problems,
 and nothing written."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,26 @@ def test_one_broken_annotation_file_is_the_only_problem_reported(one_broken_file
     if command[0] != "validate":
         assert "nothing was" in line
     assert not (tmp_path / "new").exists()
+
+
+def test_a_source_file_outside_the_raw_directory_is_refused_naming_the_manifest_given(tmp_path):
+    rows = MANIFEST.read_text(encoding="utf-8").splitlines()
+    first = json.loads(rows[0])
+    manifest = tmp_path / "other.jsonl"
+    manifest.write_text("\n".join([rows[0], json.dumps({**json.loads(rows[1]), "source_file": "../../README.md"}),
+                                   *rows[2:]]) + "\n", encoding="utf-8")
+    (line,) = error_lines(run("build", "--manifest", manifest, "--out", tmp_path / "out"))
+    doc_id = json.loads(rows[1])["doc_id"]
+    assert line.startswith(f"minusma-corpus: error: {manifest}: document {doc_id}: line 2: ")
+    assert "outside the raw directory" in line and "corpus/manifest.jsonl" not in line and first["doc_id"] not in line
+
+
+@pytest.mark.parametrize("args", [["agreement", "/etc/passwd"], ["clean", "NOT_UTF8"], ["validate", "--manifest", "BAD_JSONL"]])
+def test_advice_fits_the_error(args, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe article")
+    jsonl = tmp_path / "m.jsonl"
+    jsonl.write_text('{"doc_id": \n', encoding="utf-8")
+    args = [{"NOT_UTF8": bad, "BAD_JSONL": jsonl}.get(a, a) for a in args]
+    for line in error_lines(run(*args)):
+        assert "corpus/manifest.jsonl" not in line and "fix the raw file" not in line

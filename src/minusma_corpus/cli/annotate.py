@@ -61,7 +61,8 @@ def _draft(args: argparse.Namespace) -> int:
     check_shape(draft, DRAFT_SHAPE, args.draft, "an authoring draft")
     texts = corpus_texts(args)
     if draft["doc_id"] not in texts:
-        raise CorpusError(f"{args.draft}: unknown doc_id {draft['doc_id']!r}")
+        raise CorpusError(f"unknown doc_id {draft['doc_id']!r} (not in {args.manifest})", file=args.draft,
+                          hint="add the article to the manifest first (`minusma-corpus manifest`), or fix the doc_id")
     try:
         data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
     except DraftError as e:
@@ -82,8 +83,9 @@ def _agreement_pairs(a: Path, b: Path | None) -> list[tuple[str, Path, str, Path
     sets_a = annotator_dirs(a)
     if b is None:
         if len(sets_a) < 2:
-            raise CorpusError(f"{a} holds one annotation set: give a second one to compare with (`agreement A B`), or "
-                              "a directory of annotator directories (what `ls pull --out DIR` writes)")
+            raise CorpusError("holds one annotation set", file=a,
+                              hint="give a second one to compare with (`agreement A B`), or a directory of annotator "
+                                   "directories (what `ls pull --out DIR` writes)")
         return [(x, sets_a[x], y, sets_a[y]) for x, y in combinations(sets_a, 2)]
     sets_b = annotator_dirs(b)
     return [(x, px, y, py) for x, px in sets_a.items() for y, py in sets_b.items() if px.resolve() != py.resolve()]
@@ -105,8 +107,9 @@ def _agreement(args: argparse.Namespace) -> int:
         heading = f"## {name_a} (A) vs {name_b} (B)" if named else None
         if not result.documents:
             if len(pairs) == 1:
-                raise CorpusError(f"{path_a} and {path_b} share no document (compare sets of the same documents; "
-                                  "`ls pull --out DIR` writes one directory per annotator: DIR/<annotator>)")
+                raise CorpusError(f"{path_a} and {path_b} share no document",
+                                  hint="compare sets of the same documents (`ls pull --out DIR` writes one directory "
+                                       "per annotator: DIR/<annotator>)")
             printed.append(f"{heading}\n(no shared document)")
             continue
         results.append({"a": str(path_a), "b": str(path_b), "documents": result.documents, **dict(result.rows())})
@@ -120,7 +123,7 @@ def _agreement(args: argparse.Namespace) -> int:
         printed.append("\n".join(lines))
     if not results:
         raise CorpusError(f"no pair of annotation sets of {args.a}" + (f" and {args.b}" if args.b else "")
-                          + " shares a document")
+                          + " shares a document", hint="compare sets of the same documents")
     if args.json:
         value = results[0] if len(pairs) == 1 else results
         if len(pairs) == 1:
@@ -150,7 +153,8 @@ def _preannotate(args: argparse.Namespace) -> int:
         print(evaluation_table(counts))
         return 0
     if not args.doc_ids:
-        raise CorpusError("name the documents to pre-annotate (doc ids of the manifest), or use --evaluate")
+        raise CorpusError("no document named", hint="name the documents to pre-annotate (doc ids of the manifest), "
+                          "or use --evaluate")
     gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
     for doc_id in progress(args.doc_ids, "pre-annotating", unit="document"):
         if doc_id not in docs:
