@@ -70,3 +70,35 @@ def test_advice_fits_the_error(args, tmp_path):
     args = [{"NOT_UTF8": bad, "BAD_JSONL": jsonl}.get(a, a) for a in args]
     for line in error_lines(run(*args)):
         assert "corpus/manifest.jsonl" not in line and "fix the raw file" not in line
+
+
+def test_the_packaged_release_date_is_the_changelog_date_of_the_version():
+    from minusma_corpus.publish.build import release_date
+    from minusma_corpus.version import __release_date__, __version__
+
+    assert release_date(ROOT / "CHANGELOG.md", __version__) == __release_date__
+
+
+def test_build_works_from_another_directory_with_explicit_paths(tmp_path):
+    out = tmp_path / "release"
+    result = run("build", "--raw", RAW, "--manifest", MANIFEST, "--annotations", ANNOTATIONS, "--out", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (out / "croissant.json").read_bytes() == (ROOT / "corpus" / "release" / "croissant.json").read_bytes()
+
+
+def test_counts_are_singular_for_one(tmp_path):
+    one = sorted((ANNOTATIONS / "gold").glob("*.json"))[0]
+    result = run("validate", one)
+    assert result.returncode == 0 and "1 annotation file, 0 problems" in result.stdout
+    result = run("build", "--out", tmp_path / "out")
+    sizes = [line for line in result.stdout.splitlines() if line.endswith(" bytes")]
+    assert len({line.index(" bytes") for line in sizes}) == 1, sizes  # one column, however long a name
+    assert any("figures/claim_clusters.svg" in line for line in sizes)
+
+
+@pytest.mark.parametrize("paths", [["annotations/gold"], ["annotations/passes/independent/a"],
+                                   sorted(str(p.relative_to(ROOT)) for p in (ANNOTATIONS / "passes/independent/a").glob("*.json"))])
+def test_validate_takes_a_directory_or_its_globbed_files_with_its_own_inventory(paths):
+    result = run("validate", *paths)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("5 annotation files, 0 problems")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import corpus_options, corpus_texts
+from .options import corpus_options, corpus_texts, count
 from ..progress import progress
 from ..pipeline.corpus import CorpusError
 
@@ -16,12 +16,36 @@ def _validate(args: argparse.Namespace) -> int:
     from ..annotations.validate import validate_files
 
     layout = AnnotationLayout(args.annotations)
-    files = args.files or layout.gold_files()
-    problems = validate_files(files, corpus_texts(args), layout).problems
-    print(f"{len(files)} annotation files, {len(problems)} problems")
+    files, kb, clusters, context = _validation_input(args.files, layout)
+    problems = validate_files(files, corpus_texts(args), layout, kb_file=kb, clusters_file=clusters,
+                              context=context).problems
+    print(f"{count(len(files), 'annotation file')}, {count(len(problems), 'problem')}")
     if problems:  # one error line per problem, through the CLI's handler
         raise AnnotationError(problems)
     return 0
+
+
+def _validation_input(paths: list[Path], layout) -> tuple[list[Path], Path | None, Path | None, list[Path]]:
+    """What ``validate PATH...`` checks: (annotation files, knowledge base, clusters, context). A directory
+    gives its annotation files, and its own entities.json / claim_clusters.json when it has them (like a pass
+    of ``agreement``); files of those two names among the paths are the knowledge base and clusters, not
+    annotation sets. Files given one by one are checked against the rest of the gold (cluster relations are
+    derived across documents); a directory is a whole set."""
+    from ..annotations.layout import CLUSTERS_FILE, KB_FILE, annotation_files
+
+    if not paths:
+        return layout.gold_files(), None, None, []
+    files, own = [], {}
+    for path in paths:
+        if path.is_dir():
+            files += annotation_files(path)
+            own.update({name: path / name for name in (KB_FILE, CLUSTERS_FILE) if (path / name).is_file()})
+        elif path.name in (KB_FILE, CLUSTERS_FILE):
+            own[path.name] = path
+        else:
+            files.append(path)
+    whole_sets = any(path.is_dir() for path in paths) or bool(own)
+    return files, own.get(KB_FILE), own.get(CLUSTERS_FILE), [] if whole_sets else layout.gold_files()
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -69,7 +93,8 @@ def _draft(args: argparse.Namespace) -> int:
         raise DraftError(e.reason, file=args.draft) from None
     out = args.out / f"{draft['doc_id']}.json"
     write_annotation_file(out, data)
-    print(f"wrote {out}: {len(data['mentions'])} mentions, {len(data['claims'])} claims, {len(data['stances'])} stances")
+    print(f"wrote {out}: {count(len(data['mentions']), 'mention')}, {count(len(data['claims']), 'claim')}, "
+          f"{count(len(data['stances']), 'stance')}")
     return 0
 
 
@@ -202,7 +227,7 @@ def _reanchor(args: argparse.Namespace) -> int:
     for path, data in moved.items():
         write_annotation_file(path, data)
         print(f"re-anchored {path}")
-    print(f"{len(files)} files, {len(moved)} re-anchored")
+    print(f"{count(len(files), 'file')}, {len(moved)} re-anchored")
     return 0
 
 
@@ -224,7 +249,8 @@ def _schema(args: argparse.Namespace) -> int:
 def add_parsers(sub) -> None:
     """Register the commands of this group on the ``minusma-corpus`` sub-parsers."""
     v = sub.add_parser("validate", help="check annotation files: JSON Schema, spans against the text, ids against the KB")
-    v.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
+    v.add_argument("files", type=Path, nargs="*", help="annotation files or directories (a directory's own entities.json and "
+                   "claim_clusters.json are its knowledge base and clusters; default: annotations/gold/*.json)")
     corpus_options(v, annotations=True)
     v.set_defaults(func=_validate)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import corpus_options
+from .options import corpus_options, count
 from ..pipeline.corpus import CorpusError
 
 
@@ -17,7 +17,7 @@ def _explore(args: argparse.Namespace) -> int:
                           "--diff A B, not both")
     written = explore(args.out, raw_dir=args.raw, manifest=args.manifest, annotations=args.annotations,
                       files=args.files, diff=args.diff, png=args.png)
-    print(f"wrote {len(written)} files; open {args.out / 'index.html'} in a browser")
+    print(f"wrote {count(len(written), 'file')}; open {args.out / 'index.html'} in a browser")
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .options import corpus_options
+from .options import corpus_options, count
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -16,8 +16,9 @@ def _build(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"minusma-corpus: warning: {warning}", file=sys.stderr)
     print(f"wrote {report.out_dir}")
+    width = max(map(len, report.files), default=0)
     for name, size in report.files.items():
-        print(f"  {name:20} {size:>9,} bytes")
+        print(f"  {name:{width}} {size:>9,} bytes")
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in report.rows.items()))
     missing = _without_gold(args)
     if missing:
@@ -72,7 +73,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not Path(directory).is_dir():
         raise ReleaseIntegrityError("not a directory", file=directory, hint="give a release directory")
     problems = verify(directory)
-    print(f"{directory}: {'FAILED' if problems else 'OK'} ({len(problems)} problems)")
+    print(f"{directory}: {'FAILED' if problems else 'OK'} ({count(len(problems), 'problem')})")
     if problems:  # one error line per problem, through the CLI's handler
         raise ReleaseIntegrityError("\n".join(problems), file=directory,
                                     hint="rebuild the release (`minusma-corpus build`) or restore it")
@@ -99,7 +100,7 @@ def _export(args: argparse.Namespace) -> int:
     if unannotated:
         print(f"minusma-corpus: not exported (no annotation file in {layout.gold}): {', '.join(unannotated)}",
               file=sys.stderr)
-    print(f"wrote {len(written)} files ({args.format}, {len(chosen)} documents) to {args.out}")
+    print(f"wrote {count(len(written), 'file')} ({args.format}, {count(len(chosen), 'document')}) to {args.out}")
     return 0
 
 
@@ -108,7 +109,9 @@ def add_parsers(sub) -> None:
     b = sub.add_parser("build", help="build the release (Parquet + dataset card) from the raw corpus, offline")
     corpus_options(b, annotations=True)
     b.add_argument("--out", type=Path, default=Path("corpus/release"), help="release directory (default: corpus/release)")
-    b.add_argument("--changelog", type=Path, default=Path("CHANGELOG.md"), help="dates the release (default: CHANGELOG.md)")
+    b.add_argument("--changelog", type=Path, default=None,
+                   help="date the release by this CHANGELOG.md's entry for the version (default: the release date "
+                        "the package carries, which a test keeps equal to CHANGELOG.md's)")
     b.set_defaults(func=_build)
 
     st = sub.add_parser("stats", help="corpus figures (Markdown) of a release, as in DATACARD.md")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..version import __version__
+from ..version import __release_date__, __version__
 from ..annotations.fileformat import AnnotationError
 from ..annotations.layout import AnnotationLayout
 from ..annotations.validate import validate_files
@@ -47,17 +47,21 @@ def release_date(changelog: Path, version: str) -> str:
     """The date of ``version``'s entry in CHANGELOG.md ("## 0.1.0 — 2026-11-23")."""
     import re
 
-    m = re.search(rf"^## {re.escape(version)} — (\d{{4}}-\d{{2}}-\d{{2}})\s*$", changelog.read_text(encoding="utf-8"), re.M)
+    from ..errors import read_text
+
+    m = re.search(rf"^## {re.escape(version)} — (\d{{4}}-\d{{2}}-\d{{2}})\s*$", read_text(changelog, "a changelog"), re.M)
     if not m:
-        raise CorpusError(f"{changelog}: no entry for version {version} (add '## {version} — YYYY-MM-DD')")
+        raise CorpusError(f"no entry for version {version}", file=changelog,
+                          hint=f"add a heading '## {version} — YYYY-MM-DD' (or leave out --changelog)")
     return m.group(1)
 
 
-def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, changelog: Path) -> BuildReport:
+def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, changelog: Path | None = None) -> BuildReport:
     """Write the release to ``out_dir``. On any error the previous release is left untouched; a directory
-    that is not a release (or empty) is never replaced."""
+    that is not a release (or empty) is never replaced. The release is dated by ``version.__release_date__``,
+    or by ``changelog``'s entry for the version when one is given."""
     check_replaceable(out_dir.resolve())  # before the work, so a wrong --out fails at once
-    date_published = release_date(changelog, __version__)
+    date_published = __release_date__ if changelog is None else release_date(changelog, __version__)
     docs = process_stream(raw_dir, manifest)  # checks the manifest and raw directory before any writing
     gold_ids = {p.stem for p in AnnotationLayout(annotations).gold_files()}
     descriptions = {name: desc for name, (_schema, desc) in {**CONFIGS, **ANNOTATION_CONFIGS}.items()}
