@@ -102,3 +102,12 @@ def test_validate_takes_a_directory_or_its_globbed_files_with_its_own_inventory(
     result = run("validate", *paths)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("5 annotation files, 0 problems")
+
+
+def test_stats_of_a_damaged_release_names_the_file(tmp_path):
+    release = tmp_path / "release"
+    shutil.copytree(ROOT / "corpus" / "release", release)
+    documents = release / "documents.parquet"
+    documents.write_bytes(documents.read_bytes()[:1000])
+    lines = error_lines(run("stats", "--release", release))
+    assert any("documents.parquet" in line for line in lines), lines

@@ -49,6 +49,7 @@ def _stats(args: argparse.Namespace) -> int:
     if not (args.release / "SHA256SUMS").is_file():
         raise MinusmaError("not a release directory (no SHA256SUMS)", file=args.release,
                            hint="give --release a directory written by `minusma-corpus build`")
+    _check_release(args.release)
     block = stats_markdown(args.release)
     if args.write:
         try:
@@ -63,6 +64,17 @@ def _stats(args: argparse.Namespace) -> int:
     else:
         print(block, end="")
     return 0
+
+
+def _check_release(directory: Path) -> None:
+    """Refuse a release whose files differ from its SHA256SUMS (a truncated Parquet file, say), naming them."""
+    from ..api import ReleaseIntegrityError
+    from ..publish.checksums import verify
+
+    problems = verify(directory)
+    if problems:
+        raise ReleaseIntegrityError("\n".join(problems), file=directory,
+                                    hint="rebuild the release (`minusma-corpus build`) or restore it")
 
 
 def _verify(args: argparse.Namespace) -> int:
