@@ -32,13 +32,17 @@ def _validation_input(paths: list[Path], layout) -> tuple[list[Path], Path | Non
     annotation sets. Files given one by one are checked against the rest of the gold (cluster relations are
     derived across documents); a directory is a whole set."""
     from ..annotations.layout import CLUSTERS_FILE, KB_FILE, annotation_files
+    from ..errors import InputFileError
 
     if not paths:
         return layout.gold_files(), None, None, []
     files, own = [], {}
     for path in paths:
         if path.is_dir():
-            files += annotation_files(path)
+            if not (found := annotation_files(path)):
+                raise InputFileError("holds no annotation file", file=path,
+                                     hint="give a directory of annotation files (like annotations/gold), or the files")
+            files += found
             own.update({name: path / name for name in (KB_FILE, CLUSTERS_FILE) if (path / name).is_file()})
         elif path.name in (KB_FILE, CLUSTERS_FILE):
             own[path.name] = path
