@@ -71,7 +71,7 @@ def test_agreement_of_the_pull_directory_alone_needs_two_annotators(export, tmp_
     assert main(["ls", "import", str(_write(tmp_path, only_alice)), "--out", str(out), *CORPUS]) == 0
     capsys.readouterr()
     assert main(["agreement", str(out)]) == 1
-    assert "holds one annotation set: give a second one" in capsys.readouterr().err
+    assert "holds one annotation set; give a second one" in capsys.readouterr().err
     assert main(["agreement", str(ANNOTATIONS / "gold"), str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents"]  # one pair: the JSON of one comparison, as before
 
@@ -105,7 +105,7 @@ def test_skip_invalid_writes_the_valid_sets_and_lists_the_rest_per_document(expo
     assert len(list((out / "alice-example-org").glob("*.json"))) == 5
     assert sorted(p.stem for p in (out / "bob-example-org").glob("*.json")) == sorted(
         t["data"]["doc_id"] for t in tasks if t["data"]["doc_id"] != DOC)
-    assert f"1 documents with invalid annotation sets" in captured.err
+    assert "1 document with invalid annotation sets" in captured.err
     assert f"  document {DOC}:\n" in captured.err and f"region {rid}: label LOC differs" in captured.err
     assert "9 annotation sets of 5 documents" in captured.out
 

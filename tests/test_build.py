@@ -13,6 +13,7 @@ from support.paths import ANNOTATIONS, CHANGELOG, MANIFEST, RAW, RELEASE
 from minusma_corpus import CONFIG_NAMES
 from minusma_corpus.publish.build import build
 from minusma_corpus.pipeline.corpus import CorpusError
+from minusma_corpus.annotations.fileformat import AnnotationError
 
 CLI = [sys.executable, "-m", "minusma_corpus.cli"]
 
@@ -149,7 +150,7 @@ def test_bad_manifest_rows_are_refused(tmp_path, edit, message):
     rows = [json.loads(line) for line in manifest.read_text().splitlines()]
     edit(rows[1])
     manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with pytest.raises(CorpusError, match=rf"manifest.jsonl: line 2: .*{message}"):
+    with pytest.raises(CorpusError, match=rf"manifest.jsonl: (document \S+: )?line 2: .*{message}"):
         build(raw, manifest, tmp_path / "out", ANNOTATIONS, CHANGELOG)
 
 
@@ -170,6 +171,6 @@ def test_invalid_annotations_stop_the_build(tmp_path):
     data = json.loads(path.read_text())
     data["stances"][0]["target"] = "the_weather"
     path.write_text(json.dumps(data))
-    with pytest.raises(CorpusError, match=rf"(?s)invalid annotations.*{path.name}.*annotation s001: stances/0/target"):
+    with pytest.raises(AnnotationError, match=rf"(?s){path.name}.*annotation s001: stances/0/target"):
         build(RAW, MANIFEST, out, annotations, CHANGELOG)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -49,9 +49,9 @@ class AnnotationError(MinusmaError):
 
     hint = "fix the annotation file and check it with `minusma-corpus validate FILE`"
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], hint: str | None = None):
         self.problems = problems
-        super().__init__("\n".join(map(str, problems)))
+        super().__init__("\n".join(map(str, problems)), hint=hint)
 
 
 # --------------------------------------------------------------------------------------------

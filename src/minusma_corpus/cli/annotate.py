@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import corpus_options, corpus_texts
+from .options import corpus_options, corpus_texts, count
 from ..progress import progress
 from ..pipeline.corpus import CorpusError
 
@@ -16,12 +16,40 @@ def _validate(args: argparse.Namespace) -> int:
     from ..annotations.validate import validate_files
 
     layout = AnnotationLayout(args.annotations)
-    files = args.files or layout.gold_files()
-    problems = validate_files(files, corpus_texts(args), layout).problems
-    print(f"{len(files)} annotation files, {len(problems)} problems")
+    files, kb, clusters, context = _validation_input(args.files, layout)
+    problems = validate_files(files, corpus_texts(args), layout, kb_file=kb, clusters_file=clusters,
+                              context=context).problems
+    print(f"{count(len(files), 'annotation file')}, {count(len(problems), 'problem')}")
     if problems:  # one error line per problem, through the CLI's handler
         raise AnnotationError(problems)
     return 0
+
+
+def _validation_input(paths: list[Path], layout) -> tuple[list[Path], Path | None, Path | None, list[Path]]:
+    """What ``validate PATH...`` checks: (annotation files, knowledge base, clusters, context). A directory
+    gives its annotation files, and its own entities.json / claim_clusters.json when it has them (like a pass
+    of ``agreement``); files of those two names among the paths are the knowledge base and clusters, not
+    annotation sets. Files given one by one are checked against the rest of the gold (cluster relations are
+    derived across documents); a directory is a whole set."""
+    from ..annotations.layout import CLUSTERS_FILE, KB_FILE, annotation_files
+    from ..errors import InputFileError
+
+    if not paths:
+        return layout.gold_files(), None, None, []
+    files, own = [], {}
+    for path in paths:
+        if path.is_dir():
+            if not (found := annotation_files(path)):
+                raise InputFileError("holds no annotation file", file=path,
+                                     hint="give a directory of annotation files (like annotations/gold), or the files")
+            files += found
+            own.update({name: path / name for name in (KB_FILE, CLUSTERS_FILE) if (path / name).is_file()})
+        elif path.name in (KB_FILE, CLUSTERS_FILE):
+            own[path.name] = path
+        else:
+            files.append(path)
+    whole_sets = any(path.is_dir() for path in paths) or bool(own)
+    return files, own.get(KB_FILE), own.get(CLUSTERS_FILE), [] if whole_sets else layout.gold_files()
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -61,14 +89,16 @@ def _draft(args: argparse.Namespace) -> int:
     check_shape(draft, DRAFT_SHAPE, args.draft, "an authoring draft")
     texts = corpus_texts(args)
     if draft["doc_id"] not in texts:
-        raise CorpusError(f"{args.draft}: unknown doc_id {draft['doc_id']!r}")
+        raise CorpusError(f"unknown doc_id {draft['doc_id']!r} (not in {args.manifest})", file=args.draft,
+                          hint="add the article to the manifest first (`minusma-corpus manifest`), or fix the doc_id")
     try:
         data = from_draft(draft, texts[draft["doc_id"]], args.annotator, args.method, args.status, args.created)
     except DraftError as e:
         raise DraftError(e.reason, file=args.draft) from None
     out = args.out / f"{draft['doc_id']}.json"
     write_annotation_file(out, data)
-    print(f"wrote {out}: {len(data['mentions'])} mentions, {len(data['claims'])} claims, {len(data['stances'])} stances")
+    print(f"wrote {out}: {count(len(data['mentions']), 'mention')}, {count(len(data['claims']), 'claim')}, "
+          f"{count(len(data['stances']), 'stance')}")
     return 0
 
 
@@ -82,8 +112,9 @@ def _agreement_pairs(a: Path, b: Path | None) -> list[tuple[str, Path, str, Path
     sets_a = annotator_dirs(a)
     if b is None:
         if len(sets_a) < 2:
-            raise CorpusError(f"{a} holds one annotation set: give a second one to compare with (`agreement A B`), or "
-                              "a directory of annotator directories (what `ls pull --out DIR` writes)")
+            raise CorpusError("holds one annotation set", file=a,
+                              hint="give a second one to compare with (`agreement A B`), or a directory of annotator "
+                                   "directories (what `ls pull --out DIR` writes)")
         return [(x, sets_a[x], y, sets_a[y]) for x, y in combinations(sets_a, 2)]
     sets_b = annotator_dirs(b)
     return [(x, px, y, py) for x, px in sets_a.items() for y, py in sets_b.items() if px.resolve() != py.resolve()]
@@ -105,8 +136,9 @@ def _agreement(args: argparse.Namespace) -> int:
         heading = f"## {name_a} (A) vs {name_b} (B)" if named else None
         if not result.documents:
             if len(pairs) == 1:
-                raise CorpusError(f"{path_a} and {path_b} share no document (compare sets of the same documents; "
-                                  "`ls pull --out DIR` writes one directory per annotator: DIR/<annotator>)")
+                raise CorpusError(f"{path_a} and {path_b} share no document",
+                                  hint="compare sets of the same documents (`ls pull --out DIR` writes one directory "
+                                       "per annotator: DIR/<annotator>)")
             printed.append(f"{heading}\n(no shared document)")
             continue
         results.append({"a": str(path_a), "b": str(path_b), "documents": result.documents, **dict(result.rows())})
@@ -120,7 +152,7 @@ def _agreement(args: argparse.Namespace) -> int:
         printed.append("\n".join(lines))
     if not results:
         raise CorpusError(f"no pair of annotation sets of {args.a}" + (f" and {args.b}" if args.b else "")
-                          + " shares a document")
+                          + " shares a document", hint="compare sets of the same documents")
     if args.json:
         value = results[0] if len(pairs) == 1 else results
         if len(pairs) == 1:
@@ -150,7 +182,8 @@ def _preannotate(args: argparse.Namespace) -> int:
         print(evaluation_table(counts))
         return 0
     if not args.doc_ids:
-        raise CorpusError("name the documents to pre-annotate (doc ids of the manifest), or use --evaluate")
+        raise CorpusError("no document named", hint="name the documents to pre-annotate (doc ids of the manifest), "
+                          "or use --evaluate")
     gazetteer = gazetteer_from_kb(AnnotationLayout(args.annotations).read_kb())
     for doc_id in progress(args.doc_ids, "pre-annotating", unit="document"):
         if doc_id not in docs:
@@ -198,7 +231,7 @@ def _reanchor(args: argparse.Namespace) -> int:
     for path, data in moved.items():
         write_annotation_file(path, data)
         print(f"re-anchored {path}")
-    print(f"{len(files)} files, {len(moved)} re-anchored")
+    print(f"{count(len(files), 'file')}, {len(moved)} re-anchored")
     return 0
 
 
@@ -220,7 +253,8 @@ def _schema(args: argparse.Namespace) -> int:
 def add_parsers(sub) -> None:
     """Register the commands of this group on the ``minusma-corpus`` sub-parsers."""
     v = sub.add_parser("validate", help="check annotation files: JSON Schema, spans against the text, ids against the KB")
-    v.add_argument("files", type=Path, nargs="*", help="annotation files (default: annotations/gold/*.json)")
+    v.add_argument("files", type=Path, nargs="*", help="annotation files or directories (a directory's own entities.json and "
+                   "claim_clusters.json are its knowledge base and clusters; default: annotations/gold/*.json)")
     corpus_options(v, annotations=True)
     v.set_defaults(func=_validate)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import corpus_options
+from .options import corpus_options, count
 from ..pipeline.corpus import CorpusError
 
 
@@ -13,10 +13,11 @@ def _explore(args: argparse.Namespace) -> int:
     from ..explore import explore
 
     if args.diff and args.files:
-        raise CorpusError("give annotation files to show, or --diff A B, not both")
+        raise CorpusError("annotation files and --diff given together", hint="give annotation files to show, or "
+                          "--diff A B, not both")
     written = explore(args.out, raw_dir=args.raw, manifest=args.manifest, annotations=args.annotations,
                       files=args.files, diff=args.diff, png=args.png)
-    print(f"wrote {len(written)} files; open {args.out / 'index.html'} in a browser")
+    print(f"wrote {count(len(written), 'file')}; open {args.out / 'index.html'} in a browser")
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .options import corpus_options
+from .options import corpus_options, count
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 DEFAULT_PROJECT = "minusma-corpus"
@@ -113,7 +113,7 @@ def _export(args) -> int:
     tasks = _tasks(args)
     _write_json(args.out, tasks)
     n = sum(len(t.get(args.mode, [])) for t in tasks)
-    print(f"{len(tasks)} tasks, {n} annotation sets as {args.mode}" + (f": {args.out}" if args.out else ""),
+    print(f"{count(len(tasks), 'task')}, {count(n, 'annotation set')} as {args.mode}" + (f": {args.out}" if args.out else ""),
           file=sys.stderr)
     return 0
 
@@ -183,7 +183,7 @@ def _import_and_write(tasks: list[dict], args) -> int:
             print("next:\n" + "\n".join(f"  {step}" for step in _next_steps(args, written)))
     if report.invalid:
         by_doc = report.invalid_by_document()
-        print(f"{len(by_doc)} documents with invalid annotation sets, not written (fix them in Label Studio and "
+        print(f"{count(len(by_doc), 'document')} with invalid annotation sets, not written (fix them in Label Studio and "
               "pull again):", file=sys.stderr)
         for doc_id, lines in by_doc.items():
             print(f"  document {doc_id}:", file=sys.stderr)
@@ -254,7 +254,7 @@ def _adjudicate(args) -> int:
     print(agreement_report(report))
     review = adjudication_tasks(report, docs)
     _write_json(args.out, review)
-    print(f"\n{len(review)} documents with disagreements: {args.out} (push with `ls push --tasks {args.out} "
+    print(f"\n{count(len(review), 'document')} with disagreements: {args.out} (push with `ls push --tasks {args.out} "
           "--adjudication --project NAME`, review, then `ls pull --project NAME --flat --out annotations/gold`)")
     return 0
 

@@ -15,6 +15,11 @@ def corpus_options(p: argparse.ArgumentParser, annotations: bool = False) -> Non
                        help="annotations directory with gold/, entities.json and claim_clusters.json (default: annotations)")
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with its noun, singular for one: ``count(1, "file")`` is "1 file", ``count(2, "file")`` "2 files"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def corpus_texts(args: argparse.Namespace) -> dict[str, str]:
     """doc_id -> cleaned text of the corpus that ``--raw`` and ``--manifest`` name."""
     from ..pipeline.process import process, texts

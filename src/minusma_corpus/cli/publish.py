@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .options import corpus_options
+from .options import corpus_options, count
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -16,8 +16,9 @@ def _build(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"minusma-corpus: warning: {warning}", file=sys.stderr)
     print(f"wrote {report.out_dir}")
+    width = max(map(len, report.files), default=0)
     for name, size in report.files.items():
-        print(f"  {name:20} {size:>9,} bytes")
+        print(f"  {name:{width}} {size:>9,} bytes")
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in report.rows.items()))
     missing = _without_gold(args)
     if missing:
@@ -48,6 +49,7 @@ def _stats(args: argparse.Namespace) -> int:
     if not (args.release / "SHA256SUMS").is_file():
         raise MinusmaError("not a release directory (no SHA256SUMS)", file=args.release,
                            hint="give --release a directory written by `minusma-corpus build`")
+    _check_release(args.release)
     block = stats_markdown(args.release)
     if args.write:
         try:
@@ -64,6 +66,17 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_release(directory: Path) -> None:
+    """Refuse a release whose files differ from its SHA256SUMS (a truncated Parquet file, say), naming them."""
+    from ..api import ReleaseIntegrityError
+    from ..publish.checksums import verify
+
+    problems = verify(directory)
+    if problems:
+        raise ReleaseIntegrityError("\n".join(problems), file=directory,
+                                    hint="rebuild the release (`minusma-corpus build`) or restore it")
+
+
 def _verify(args: argparse.Namespace) -> int:
     from ..api import ReleaseIntegrityError, release_dir
     from ..publish.checksums import verify
@@ -72,7 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not Path(directory).is_dir():
         raise ReleaseIntegrityError("not a directory", file=directory, hint="give a release directory")
     problems = verify(directory)
-    print(f"{directory}: {'FAILED' if problems else 'OK'} ({len(problems)} problems)")
+    print(f"{directory}: {'FAILED' if problems else 'OK'} ({count(len(problems), 'problem')})")
     if problems:  # one error line per problem, through the CLI's handler
         raise ReleaseIntegrityError("\n".join(problems), file=directory,
                                     hint="rebuild the release (`minusma-corpus build`) or restore it")
@@ -80,6 +93,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from ..annotations.fileformat import AnnotationError
     from ..annotations.layout import AnnotationLayout
     from ..annotations.validate import validate_files
     from ..pipeline.process import process, texts
@@ -89,19 +103,16 @@ def _export(args: argparse.Namespace) -> int:
     docs = process(args.raw, args.manifest)
     layout = AnnotationLayout(args.annotations)
     valid = validate_files(layout.gold_files(), texts(docs), layout)
-    if valid.problems:
-        for problem in valid.problems:
-            print(f"minusma-corpus: {problem}", file=sys.stderr)
-        print("minusma-corpus: invalid annotations, nothing exported (fix them; `minusma-corpus validate` checks)",
-              file=sys.stderr)
-        return 1
+    if valid.problems:  # one error line per problem, through the CLI's handler
+        raise AnnotationError(valid.problems, hint="nothing was exported: fix the annotation file (`minusma-corpus "
+                              "validate` checks them all) and export again")
     chosen = export_documents(docs, valid.sets, folds([d.doc_id for d in docs]))
     written = write_export(args.format, export_files(args.format, chosen), args.out)
     unannotated = [d.doc_id for d in docs if d.doc_id not in valid.sets]
     if unannotated:
         print(f"minusma-corpus: not exported (no annotation file in {layout.gold}): {', '.join(unannotated)}",
               file=sys.stderr)
-    print(f"wrote {len(written)} files ({args.format}, {len(chosen)} documents) to {args.out}")
+    print(f"wrote {count(len(written), 'file')} ({args.format}, {count(len(chosen), 'document')}) to {args.out}")
     return 0
 
 
@@ -110,7 +121,9 @@ def add_parsers(sub) -> None:
     b = sub.add_parser("build", help="build the release (Parquet + dataset card) from the raw corpus, offline")
     corpus_options(b, annotations=True)
     b.add_argument("--out", type=Path, default=Path("corpus/release"), help="release directory (default: corpus/release)")
-    b.add_argument("--changelog", type=Path, default=Path("CHANGELOG.md"), help="dates the release (default: CHANGELOG.md)")
+    b.add_argument("--changelog", type=Path, default=None,
+                   help="date the release by this CHANGELOG.md's entry for the version (default: the release date "
+                        "the package carries, which a test keeps equal to CHANGELOG.md's)")
     b.set_defaults(func=_build)
 
     st = sub.add_parser("stats", help="corpus figures (Markdown) of a release, as in DATACARD.md")

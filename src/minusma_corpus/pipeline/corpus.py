@@ -38,9 +38,13 @@ def outlet_acronym(outlet: str | None) -> str | None:
 
 
 class CorpusError(MinusmaError):
-    """Bad input: names the file (and document) and the reason."""
+    """Bad input: names the file (and document) and the reason; each raise site gives the advice that fits
+    it (``hint=``), this default only says to look at the file named."""
 
-    hint = "fix the raw file or corpus/manifest.jsonl and run the command again"
+    hint = "check the file it names and run the command again"
+
+
+FIX_ROW = "fix that line of the manifest and run the command again"
 
 
 _STRING_OR_NULL = {"type": ["string", "null"]}
@@ -94,17 +98,23 @@ def iter_manifest(path: Path) -> Iterator[ManifestRow]:
 
 
 def _manifest_row(record, names: set[str], path: Path, n: int) -> ManifestRow:
-    where = f"{path}: line {n}"
     if not isinstance(record, dict):
-        raise CorpusError(f"{where}: a manifest row is a JSON object, one per line")
+        raise CorpusError("a manifest row is a JSON object, one per line", file=path, line=n, hint=FIX_ROW)
     if set(record) != names:
-        raise CorpusError(f"{where}: fields must be {sorted(names)}, got {sorted(record)}")
+        raise CorpusError(f"fields must be {sorted(names)}, got {sorted(record)}", file=path, line=n, hint=FIX_ROW)
     check_shape(record, MANIFEST_ROW, path, "a manifest row", line=n)
     row = ManifestRow(**{**record, "authors": tuple(record["authors"])})
     if not DOC_ID.match(row.doc_id):
-        raise CorpusError(f"{where}: doc_id {row.doc_id!r} is not lower-case words joined by '-'")
+        raise CorpusError(f"doc_id {row.doc_id!r} is not lower-case words joined by '-'", file=path, line=n,
+                          hint=FIX_ROW)
     if row.date is not None and not ISO_DATE.match(row.date):
-        raise CorpusError(f"{where}: document {row.doc_id}: date {row.date!r} is not ISO 8601 (YYYY-MM-DD)")
+        raise CorpusError(f"date {row.date!r} is not ISO 8601 (YYYY-MM-DD)", file=path, doc=row.doc_id, line=n,
+                          hint=FIX_ROW)
+    if Path(row.source_file).name != row.source_file or row.source_file in ("", ".", ".."):
+        raise CorpusError(f"source_file {row.source_file!r} lies outside the raw directory", file=path,
+                          doc=row.doc_id, line=n,
+                          hint="give the name of a file in the raw directory (no directory part), and put the "
+                               "file there")
     return row
 
 
@@ -160,7 +170,8 @@ def _check_unique(path: Path, columns: dict[str, pa.Array]) -> None:
         counts = pc.value_counts(values)
         dupes = sorted(counts.field("values").filter(pc.greater(counts.field("counts"), 1)).to_pylist())
         if dupes:
-            raise CorpusError(f"{path}: duplicate {key}: {', '.join(dupes)}")
+            raise CorpusError(f"duplicate {key}: {', '.join(dupes)}", file=path,
+                              hint=f"give every row of the manifest its own {key}")
 
 
 def check_corpus(raw_dir: Path, manifest: Path) -> int:
@@ -175,33 +186,36 @@ def check_corpus(raw_dir: Path, manifest: Path) -> int:
             column.append(getattr(row, key))
     arrays = {key: column.array() for key, column in columns.items()}
     _check_unique(manifest, arrays)
-    _check_files(raw_dir, arrays["source_file"])
+    _check_files(raw_dir, arrays["source_file"], manifest)
     return count
 
 
 def decode_raw(data: bytes, path: Path) -> str:
     """Strict UTF-8 (a byte-order mark is dropped); anything else is an error naming the file."""
     if not data.strip():
-        raise CorpusError(f"{path}: the file is empty")
+        raise CorpusError("the file is empty", file=path, hint="give the raw article (the page as fetched)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise CorpusError(f"{path}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+        raise CorpusError(f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", file=path,
+                          hint="save it as UTF-8 and run the command again") from None
 
 
-def check_raw_dir(raw_dir: Path, rows: list[ManifestRow]) -> None:
+def check_raw_dir(raw_dir: Path, rows: list[ManifestRow], manifest: Path | str = "the manifest") -> None:
     """Every raw file is in the manifest and every manifest row has its raw file."""
-    _check_files(raw_dir, _strings(r.source_file for r in rows))
+    _check_files(raw_dir, _strings(r.source_file for r in rows), manifest)
 
 
-def _check_files(raw_dir: Path, listed: pa.Array) -> None:
+def _check_files(raw_dir: Path, listed: pa.Array, manifest: Path | str) -> None:
     import pyarrow.compute as pc
 
     on_disk = _strings(e.name for e in os.scandir(raw_dir) if e.is_file() and not e.name.startswith("."))
     if missing := sorted(listed.filter(pc.invert(pc.is_in(listed, value_set=on_disk))).to_pylist()):
-        raise CorpusError(f"{raw_dir}: files listed in the manifest are missing: {', '.join(missing)}")
+        raise CorpusError(f"files listed in the manifest ({manifest}) are missing: {', '.join(missing)}", file=raw_dir,
+                          hint=f"restore them, or remove their rows from {manifest}")
     if unlisted := sorted(on_disk.filter(pc.invert(pc.is_in(on_disk, value_set=listed))).to_pylist()):
-        raise CorpusError(f"{raw_dir}: files not in the manifest (add them with `minusma-corpus manifest`): {', '.join(unlisted)}")
+        raise CorpusError(f"files not in the manifest ({manifest}): {', '.join(unlisted)}", file=raw_dir,
+                          hint=f"add their rows to {manifest} (`minusma-corpus manifest FILE` proposes them)")
 
 
 def slug(text: str, words: int = 5) -> str:
@@ -252,7 +266,7 @@ def propose_row(path: Path, language: str | None = None) -> ManifestRow:
     try:
         meta = clean(raw).metadata
     except CleaningError as e:
-        raise CorpusError(f"{path}: {e}") from None
+        raise CorpusError(e.reason, file=path, hint=CleaningError.hint) from None
     if not meta.outlet and (holder := copyright_outlet(raw)):
         from dataclasses import replace
 

@@ -89,7 +89,7 @@ def process_article(raw_text: str, row: ManifestRow, position: int = 0) -> Proce
     try:
         clean_doc = clean(raw_text)
     except CleaningError as e:
-        raise CorpusError(f"{row.source_file}: document {row.doc_id}: {e}") from None
+        raise CorpusError(e.reason, file=row.source_file, doc=row.doc_id, hint=CleaningError.hint) from None
     sentences, tokens = segment(clean_doc.text, clean_doc.paragraphs())
     return ProcessedDocument(row, raw_text, clean_doc, sentences, tokens, position)
 

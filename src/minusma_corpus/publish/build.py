@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..version import __version__
+from ..version import __release_date__, __version__
+from ..annotations.fileformat import AnnotationError
 from ..annotations.layout import AnnotationLayout
 from ..annotations.validate import validate_files
 from ..fileio import sha256_file
@@ -37,8 +38,8 @@ def annotated(docs: list[ProcessedDocument], annotations: Path) -> AnnotatedCorp
     layout = AnnotationLayout(annotations)
     valid = validate_files(layout.gold_files(), texts(docs), layout)
     if valid.problems:
-        raise CorpusError("invalid annotations, nothing was built:\n" + "\n".join(map(str, valid.problems)),
-                          hint="fix the annotation file (`minusma-corpus validate` checks them all) and build again")
+        raise AnnotationError(valid.problems, hint="nothing was built: fix the annotation file (`minusma-corpus "
+                              "validate` checks them all) and build again")
     return AnnotatedCorpus(docs, valid.sets, valid.kb, valid.clusters)
 
 
@@ -46,34 +47,57 @@ def release_date(changelog: Path, version: str) -> str:
     """The date of ``version``'s entry in CHANGELOG.md ("## 0.1.0 — 2026-11-23")."""
     import re
 
-    m = re.search(rf"^## {re.escape(version)} — (\d{{4}}-\d{{2}}-\d{{2}})\s*$", changelog.read_text(encoding="utf-8"), re.M)
+    from ..errors import read_text
+
+    m = re.search(rf"^## {re.escape(version)} — (\d{{4}}-\d{{2}}-\d{{2}})\s*$", read_text(changelog, "a changelog"), re.M)
     if not m:
-        raise CorpusError(f"{changelog}: no entry for version {version} (add '## {version} — YYYY-MM-DD')")
+        raise CorpusError(f"no entry for version {version}", file=changelog,
+                          hint=f"add a heading '## {version} — YYYY-MM-DD' (or leave out --changelog)")
     return m.group(1)
 
 
-def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, changelog: Path) -> BuildReport:
+def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, changelog: Path | None = None) -> BuildReport:
     """Write the release to ``out_dir``. On any error the previous release is left untouched; a directory
-    that is not a release (or empty) is never replaced."""
+    that is not a release (or empty) is never replaced. The release is dated by ``version.__release_date__``,
+    or by ``changelog``'s entry for the version when one is given."""
     check_replaceable(out_dir.resolve())  # before the work, so a wrong --out fails at once
-    date_published = release_date(changelog, __version__)
+    date_published = __release_date__ if changelog is None else release_date(changelog, __version__)
     docs = process_stream(raw_dir, manifest)  # checks the manifest and raw directory before any writing
     gold_ids = {p.stem for p in AnnotationLayout(annotations).gold_files()}
     descriptions = {name: desc for name, (_schema, desc) in {**CONFIGS, **ANNOTATION_CONFIGS}.items()}
     out_dir = out_dir.resolve()
-    with exclusive(out_dir):
-        warnings = remove_stale(out_dir)
-        check_replaceable(out_dir)
-        staging = staging_dir(out_dir)
-        try:
-            rows = _write_release(staging, docs, gold_ids, annotations, descriptions, date_published)
-            warnings += install_dir(staging, out_dir)
-        except BaseException:
-            if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
-                shutil.rmtree(staging, ignore_errors=True)
-            raise
+    created = missing_parents(out_dir)  # made for the lock and staging; removed again if the build fails
+    try:
+        with exclusive(out_dir):
+            warnings = remove_stale(out_dir)
+            check_replaceable(out_dir)
+            staging = staging_dir(out_dir)
+            try:
+                rows = _write_release(staging, docs, gold_ids, annotations, descriptions, date_published)
+                warnings += install_dir(staging, out_dir)
+            except BaseException:
+                if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
+                    shutil.rmtree(staging, ignore_errors=True)
+                raise
+    except BaseException:
+        remove_empty(created)
+        raise
     files = {p.relative_to(out_dir).as_posix(): p.stat().st_size for p in sorted(out_dir.rglob("*")) if p.is_file()}
     return BuildReport(out_dir, files, rows, warnings)
+
+
+def missing_parents(path: Path) -> list[Path]:
+    """The ancestors of ``path`` that do not exist yet, deepest first."""
+    return [p for p in path.parents if not p.exists()]
+
+
+def remove_empty(directories: list[Path]) -> None:
+    """Remove ``directories`` (deepest first), which this run created, while they are empty."""
+    for d in directories:
+        try:
+            d.rmdir()
+        except OSError:
+            return
 
 
 def write_text_configs(staging: Path, docs: Iterable[ProcessedDocument], keep: set[str]) -> tuple[dict, list]:
