@@ -111,3 +111,42 @@ def test_stats_of_a_damaged_release_names_the_file(tmp_path):
     documents.write_bytes(documents.read_bytes()[:1000])
     lines = error_lines(run("stats", "--release", release))
     assert any("documents.parquet" in line for line in lines), lines
+
+
+def _jsonl(path, rows):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+TEXT = "The minister said on Friday that the United Nations mission would leave Mali by the end of the year."
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([{"doc_id": "a", "raw_text": 5}], "document a: raw_text is empty, missing or not a string"),
+    ([{"doc_id": "a", "raw_text": "  "}], "document a: raw_text holds only white space"),
+    ([{"doc_id": 7, "raw_text": TEXT}], "doc_id 7 is not a non-empty string"),
+    ([{"doc_id": "a", "raw_text": TEXT}, {"doc_id": "a", "raw_text": TEXT}], "1 doc_id(s) occur more than once ('a')"),
+    ([{"doc_id": "a", "raw_text": TEXT}, "[1, 2]"], "line 2: a JSONL row is a JSON object"),
+    ([{"doc_id": "a", "raw_text": TEXT}, {"doc_id": "b"}], "line 2: missing column(s) raw_text"),
+    (["[" * 500 + "]" * 500], "JSON nested too deeply"),
+])
+def test_process_refuses_a_bad_table_row_in_one_line_naming_the_input(tmp_path, rows, expected):
+    table = _jsonl(tmp_path / "crawl.jsonl", rows)
+    result = run("process", str(table), "--out", str(tmp_path / "out"))
+    lines = error_lines(result)
+    assert len(lines) == 1 and str(table) in lines[0] and expected in lines[0], result.stderr
+    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["crawl.jsonl"]
+
+
+def test_process_refuses_a_truncated_parquet_input_in_one_line(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    whole = tmp_path / "whole.parquet"
+    pq.write_table(pa.table({"doc_id": ["a"], "raw_text": [TEXT]}), whole)
+    cut = tmp_path / "crawl.parquet"
+    cut.write_bytes(whole.read_bytes()[:-20])
+    result = run("process", str(cut), "--out", str(tmp_path / "out"))
+    lines = error_lines(result)
+    assert len(lines) == 1 and str(cut) in lines[0] and "not a readable Parquet file" in lines[0], result.stderr
+    assert "bug" not in result.stderr and not (tmp_path / "out").exists()

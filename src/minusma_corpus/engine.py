@@ -16,7 +16,6 @@ Ray is an optional extra (``pip install 'minusma-corpus[ray]'``), imported only 
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, fields
 from datetime import date
@@ -26,6 +25,7 @@ from typing import Iterator
 
 import pyarrow as pa
 
+from .errors import loads
 from .fileio import sha256_bytes
 from .pipeline.corpus import CorpusError, ManifestRow, check_corpus, iter_manifest, text_rights
 from .pipeline.process import process_article, read_article
@@ -131,9 +131,14 @@ def process_batch(batch: pa.Table, options: BatchOptions = BatchOptions()) -> pa
             row = ManifestRow(**{**record, "authors": tuple(record["authors"] or ())})
             docs.append(process_article(read_article(Path(options.raw_dir), row), row, position))
         else:
-            raw = record.get("raw_text")
+            raw, doc_id = record.get("raw_text"), record.get("doc_id")
+            if not isinstance(doc_id, str) or not doc_id.strip():
+                raise EngineError(f"row {position + 1}: doc_id {doc_id!r} is not a non-empty string",
+                                  hint="give every row a doc_id of its own (a string) and run the command again")
             if not isinstance(raw, str) or not raw.strip():
-                raise EngineError(f"document {record.get('doc_id')}: raw_text is empty or missing")
+                raise EngineError("raw_text is empty, missing or not a string" if not isinstance(raw, str) or raw == ""
+                                  else "raw_text holds only white space", doc=doc_id,
+                                  hint="drop the row or give it the article's text, then run the command again")
             docs.append(process_article(raw, _row(record, raw), position))
     documents = record_batch("documents", docs)
     arrays, names = list(documents.columns), list(documents.schema.names)
@@ -195,9 +200,38 @@ def manifest_batches(directory: Path, batch_size: int) -> Iterator[pa.Table]:
         yield pa.Table.from_pylist(records, schema=MANIFEST_SCHEMA)
 
 
-def check_columns(names: list[str], path: Path) -> None:
+def check_columns(names: list[str], path: Path, line: int | None = None) -> None:
     if missing := [c for c in INPUT_COLUMNS if c not in names]:
-        raise EngineError(f"{path}: missing column(s) {', '.join(missing)} (a table input needs doc_id and raw_text)")
+        raise EngineError(f"missing column(s) {', '.join(missing)} (a table input needs doc_id and raw_text)",
+                          file=path, line=line, hint="add the column(s) and run the command again")
+
+
+def open_parquet(path: Path):
+    """The Parquet input, its footer read and its columns checked (a truncated file: one line naming it)."""
+    import pyarrow.parquet as pq
+
+    try:
+        f = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as e:
+        raise EngineError(f"not a readable Parquet file ({str(e).splitlines()[0]})", file=path,
+                          hint="give a complete Parquet file (or a JSONL file or corpus directory)") from None
+    check_columns(f.schema_arrow.names, path)
+    return f
+
+
+def check_unique_ids(out: Path, input_path: Path) -> None:
+    """Every ``doc_id`` of the processed ``documents`` shards is one document's (read back as one Arrow
+    column, whichever engine wrote them): a crawl table may repeat a row."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    ids = ds.dataset(out / "documents", format="parquet").to_table(columns=["doc_id"]).column("doc_id")
+    counts = pc.value_counts(ids)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated):
+        shown = ", ".join(repr(v) for v in repeated.to_pylist()[:5])
+        raise EngineError(f"{len(repeated)} doc_id(s) occur more than once ({shown}), nothing was written",
+                          file=input_path, hint="give each document a doc_id of its own and run the command again")
 
 
 def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
@@ -208,27 +242,33 @@ def local_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
     elif kind == "parquet":
         import pyarrow.parquet as pq
 
-        f = pq.ParquetFile(path)
-        check_columns(f.schema_arrow.names, path)
+        f = open_parquet(path)
         columns = [c for c in (*INPUT_COLUMNS, *_OPTIONAL) if c in f.schema_arrow.names]
         done = 0
-        for b in f.iter_batches(batch_size=batch_size, columns=columns):
+        batches = f.iter_batches(batch_size=batch_size, columns=columns)
+        while True:
+            try:
+                b = next(batches, None)
+            except (pa.ArrowException, OSError) as e:
+                raise EngineError(f"a damaged row group after row {done} ({str(e).splitlines()[0]})", file=path,
+                                  hint="give a complete Parquet file and run the command again") from None
+            if b is None:
+                break
             table = pa.Table.from_batches([b])
             yield table.append_column(POSITION, pa.array(range(done, done + table.num_rows), pa.int64()))
             done += table.num_rows
     else:
         lines: list[dict] = []
         done = 0
-        with path.open(encoding="utf-8") as f:
+        with path.open("rb") as f:
             for n, line in enumerate(f, start=1):
                 if not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise EngineError(f"{path}:{n}: not valid JSON ({e})") from None
-                if n == 1:
-                    check_columns(list(record), path)
+                record = loads(line, path, line=n)  # one line naming file and line: not JSON, not UTF-8, too deep
+                if not isinstance(record, dict):
+                    raise EngineError("a JSONL row is a JSON object (with doc_id and raw_text)", file=path, line=n,
+                                      hint="write one JSON object per line and run the command again")
+                check_columns(list(record), path, line=n)
                 lines.append({**{k: record.get(k) for k in (*INPUT_COLUMNS, *_OPTIONAL) if k in record},
                               POSITION: done + len(lines)})
                 if len(lines) == batch_size:
@@ -291,6 +331,8 @@ def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str 
     options = BatchOptions(str((input_path / "raw").resolve()) if kind == "directory" else None,
                            str(Path(preannotate_kb).resolve()) if preannotate_kb else None,
                            created or date.today().isoformat())
+    if kind == "parquet":
+        open_parquet(input_path)  # refused before any output exists, whichever engine reads it
     check_replaceable(out_dir)
     start = time.perf_counter()
     with exclusive(out_dir):
@@ -301,15 +343,26 @@ def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str 
                 rows, documents = _run_local(input_path, staging, batch_size, options)
             else:
                 rows, documents = _ray_engine()(input_path, staging, batch_size, options, address, workers)
+            if kind != "directory":  # the manifest check has already refused repeated ids
+                check_unique_ids(staging, input_path)
             (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
             install_dir(staging, out_dir)
+        except EngineError as e:
+            _remove_staging(staging, out_dir)
+            if e.file is None and not str(e).startswith(str(input_path)):  # a document's error: name the input
+                raise EngineError(e.reason, file=input_path, doc=e.doc, line=e.line, hint=e.hint) from None
+            raise
         except BaseException:
-            import shutil
-
-            if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
-                shutil.rmtree(staging, ignore_errors=True)
+            _remove_staging(staging, out_dir)
             raise
     return ProcessReport(out_dir, rows, documents, time.perf_counter() - start)
+
+
+def _remove_staging(staging: Path, out_dir: Path) -> None:
+    import shutil
+
+    if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def read_output(out_dir: Path, config: str) -> pa.Table:
