@@ -50,12 +50,19 @@ def write_shard(nested: pa.Table, out_dir: str, configs: tuple[str, ...]) -> pa.
     return pa.table(counts, schema=pa.schema([(c, pa.int64()) for c in configs]))
 
 
-def read_shards(items: pa.Table) -> pa.Table:
-    """The staged manifest rows of the shards named in ``items``."""
+def process_shards(items: pa.Table, options: BatchOptions, batch_size: int, out_dir: str,
+                   configs: tuple[str, ...]) -> pa.Table:
+    """Each staged manifest shard named in ``items``: read, processed ``batch_size`` documents at a time and
+    written (``write_shard``); returns a row of counts per shard."""
     import pyarrow.parquet as pq
 
-    tables = [pq.read_table(p, schema=MANIFEST_SCHEMA) for p in items.column("shard").to_pylist()]
-    return pa.concat_tables(tables) if tables else MANIFEST_SCHEMA.empty_table()
+    counts = []
+    for shard in items.column("shard").to_pylist():
+        table = pq.read_table(shard, schema=MANIFEST_SCHEMA)
+        nested = [process_batch(table.slice(start, batch_size), options)
+                  for start in range(0, table.num_rows, batch_size)]
+        counts.append(write_shard(pa.concat_tables(nested), out_dir, configs))
+    return pa.concat_tables(counts) if counts else pa.table({c: pa.array([], pa.int64()) for c in configs})
 
 
 def run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, address: str | None,
@@ -94,23 +101,28 @@ def _pipeline(path: Path, kind: str, out: Path, batch_size: int, options: BatchO
         for i, batch in enumerate(manifest_batches(path, shard_docs)):
             shards.append(str(scratch / f"manifest-{i:06d}.parquet"))
             pq.write_table(batch, shards[-1])
-        # the shard paths as items, each read by its task (``read_parquet`` would start footer-reading
-        # workers for a directory of many small files)
-        ds = ray.data.from_items([{"shard": s} for s in shards], override_num_blocks=max(len(shards), 1))
-        ds = ds.map_batches(read_shards, batch_size=None, batch_format="pyarrow", concurrency=workers)
-    elif kind == "parquet":
-        ds = ray.data.read_parquet(str(path))
     else:
-        ds = ray.data.read_json(str(path), lines=True)
-    if kind != "directory":
+        ds = ray.data.read_parquet(str(path)) if kind == "parquet" else ray.data.read_json(str(path), lines=True)
         check_columns(ds.schema().names, path)
     configs = tuple(output_schemas(bool(options.kb)))
     for name in configs:
         (out / name).mkdir()
-    counts = (ds.map_batches(process_batch, fn_kwargs={"options": options}, batch_size=batch_size,
-                             batch_format="pyarrow", zero_copy_batch=True, concurrency=workers)
-              .map_batches(write_shard, fn_kwargs={"out_dir": str(out), "configs": configs}, batch_size=shard_docs,
-                           batch_format="pyarrow", zero_copy_batch=True, concurrency=workers))
+    tasks = ray.data.TaskPoolStrategy(size=workers)  # at most ``workers`` tasks at once (None: one per CPU)
+    write = {"out_dir": str(out), "configs": configs}
+    if kind == "directory":
+        # One task per shard, from its path to its counts. Not a chain of ``map_batches`` (read, process,
+        # write): Ray Data fuses such a chain into one task and bundles its *input* rows up to the largest
+        # ``batch_size`` (here 4 x 64 shard paths, not documents), so a run of fewer than 65,536 documents
+        # went into a single task and only one worker ran, whatever ``--workers`` said.
+        items = ray.data.from_items([{"shard": s} for s in shards], override_num_blocks=max(len(shards), 1))
+        counts = items.map_batches(process_shards, fn_kwargs={"options": options, "batch_size": batch_size, **write},
+                                   batch_size=1, batch_format="pyarrow", compute=tasks)
+    else:
+        # a read is not fused with a map that has a ``batch_size``: each processing task takes read blocks
+        counts = (ds.map_batches(process_batch, fn_kwargs={"options": options}, batch_size=batch_size,
+                                 batch_format="pyarrow", zero_copy_batch=True, compute=tasks)
+                  .map_batches(write_shard, fn_kwargs=write, batch_size=shard_docs,
+                               batch_format="pyarrow", zero_copy_batch=True, compute=tasks))
     rows = dict.fromkeys(configs, 0)
     for batch in counts.iter_batches(batch_format="pyarrow", batch_size=None):
         for name in configs:
