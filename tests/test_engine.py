@@ -133,8 +133,9 @@ def test_ray_extra_is_the_one_the_heavy_tests_install():
 
 
 @pytest.mark.ray
-def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, local_output, tmp_path):
+def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, local_output, tmp_path, caplog):
     heavy.ensure_ray()
+    caplog.set_level("DEBUG", logger="minusma_corpus.engine_ray")
     report = run(synthetic, tmp_path / "out", "ray", workers=2, batch_size=40,
                  preannotate_kb=ANNOTATIONS / "entities.json", created="2026-11-29")
     assert report.documents == N_SYNTHETIC
@@ -142,3 +143,6 @@ def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, lo
     _assert_same(report.out_dir, single_process)
     pre = {"preannotations": read_output(local_output.out_dir, "preannotations")}
     _assert_same(report.out_dir, pre)
+    # one task per staged shard of 4 x 40 documents (two here), so two workers have two tasks to run at once
+    # (a fused read -> process -> write chain once bundled every shard into a single task)
+    assert "MapBatches(process_shards): 2 tasks executed" in caplog.text

@@ -27,6 +27,7 @@ from .engine import (MANIFEST_SCHEMA, BatchOptions, EngineError, check_columns, 
 from .pipeline.corpus import CorpusError
 from .publish.text_tables import PARQUET_OPTIONS
 
+log = logging.getLogger(__name__)
 SCRATCH = ".input"  # the staged manifest shards, inside the staging directory, removed before it is installed
 SHARD_BATCHES = 4  # batches of documents per output shard (and per staged manifest shard)
 
@@ -127,5 +128,6 @@ def _pipeline(path: Path, kind: str, out: Path, batch_size: int, options: BatchO
     for batch in counts.iter_batches(batch_format="pyarrow", batch_size=None):
         for name in configs:
             rows[name] += sum(batch.column(name).to_pylist())
+    log.debug("Ray Data execution:\n%s", counts.stats())  # tasks per operator, their times and rows
     shutil.rmtree(scratch, ignore_errors=True)
     return rows, rows["documents"]
