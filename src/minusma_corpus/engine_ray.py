@@ -66,6 +66,17 @@ def process_shards(items: pa.Table, options: BatchOptions, batch_size: int, out_
     return pa.concat_tables(counts) if counts else pa.table({c: pa.array([], pa.int64()) for c in configs})
 
 
+class _DocumentErrors(logging.Filter):
+    """Drops Ray Data's log of a task's error when it is a document's ``CorpusError`` (with its traceback):
+    ``run_ray`` reports that error as its one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], CorpusError))
+
+
+EXECUTOR_LOGGER = "ray.data._internal.execution.streaming_executor_state"  # logs a failed task's error
+
+
 def run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, address: str | None,
             workers: int | None) -> tuple[dict[str, int], int]:
     kind = input_kind(path)
@@ -73,16 +84,19 @@ def run_ray(path: Path, out: Path, batch_size: int, options: BatchOptions, addre
     if started:
         ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
                  log_to_driver=False, logging_level=logging.WARNING)
+    quiet = _DocumentErrors()
+    logging.getLogger(EXECUTOR_LOGGER).addFilter(quiet)
     try:
         return _pipeline(path, kind, out, batch_size, options, workers)
     except ray.exceptions.RayError as e:  # a document's error, raised in a worker: the one line it names
-        cause = e
-        while cause is not None and not isinstance(cause, CorpusError):
+        cause = e  # Ray's RayTaskError(CorpusError) is both; its ``cause`` is the document's error itself
+        while cause is not None and (isinstance(cause, ray.exceptions.RayError) or not isinstance(cause, CorpusError)):
             cause = getattr(cause, "cause", None) or cause.__cause__
         if cause is None:
             raise
         raise EngineError(str(cause)) from None
     finally:
+        logging.getLogger(EXECUTOR_LOGGER).removeFilter(quiet)
         if started:
             ray.shutdown()
 
@@ -94,6 +108,7 @@ def _pipeline(path: Path, kind: str, out: Path, batch_size: int, options: BatchO
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
+    context.raise_original_map_exception = True  # a document's CorpusError, not Ray's UserCodeException
     shard_docs = batch_size * SHARD_BATCHES
     scratch = out / SCRATCH
     if kind == "directory":  # the checked manifest with positions, staged as shards, one block (task) each
