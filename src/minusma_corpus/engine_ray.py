@@ -1,12 +1,13 @@
 """The ``ray`` engine of ``minusma-corpus process``: the batch function of ``engine`` on Ray Data.
 
-Ray Data reads the input (a corpus directory's checked manifest, staged as Parquet shards of
-``SHARD_BATCHES`` batches, one task each; or the crawl table itself), maps ``process_batch`` over batches of documents,
-and maps ``write_shard`` over the processed rows, ``SHARD_BATCHES`` batches at a time: each call writes its
-documents' rows of every config (``<config>/part-<id>.parquet``) and returns only their counts. Blocks
-stream from read to process to write and nothing is materialised, so memory does not grow with the number
-of documents; Ray does the partitioning, scheduling, retries and spilling, in local mode or against a
-cluster (``--address``).
+A corpus directory's checked manifest is staged as Parquet shards of ``SHARD_BATCHES`` batches; Ray Data
+maps ``process_shards`` over their paths, one task per shard, at most ``--workers`` at once
+(``TaskPoolStrategy``): the task reads its shard, runs ``process_batch`` over it a batch at a time and
+writes its documents' rows of every config (``write_shard``: ``<config>/part-<id>.parquet``), returning
+only their counts. A crawl table is read by Ray Data itself, then ``process_batch`` is mapped over batches
+of documents and ``write_shard`` over the processed rows, ``SHARD_BATCHES`` batches at a time. Nothing is
+materialised, so memory does not grow with the number of documents; Ray does the scheduling, retries and
+spilling, in local mode or against a cluster (``--address``).
 
 Imported only by the ``ray`` engine (Ray is an optional extra: ``pip install 'minusma-corpus[ray]'``).
 """
