@@ -133,8 +133,9 @@ def test_ray_extra_is_the_one_the_heavy_tests_install():
 
 
 @pytest.mark.ray
-def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, local_output, tmp_path):
+def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, local_output, tmp_path, caplog):
     heavy.ensure_ray()
+    caplog.set_level("DEBUG", logger="minusma_corpus.engine_ray")
     report = run(synthetic, tmp_path / "out", "ray", workers=2, batch_size=40,
                  preannotate_kb=ANNOTATIONS / "entities.json", created="2026-11-29")
     assert report.documents == N_SYNTHETIC
@@ -142,3 +143,23 @@ def test_ray_engine_in_local_mode_equals_the_build(synthetic, single_process, lo
     _assert_same(report.out_dir, single_process)
     pre = {"preannotations": read_output(local_output.out_dir, "preannotations")}
     _assert_same(report.out_dir, pre)
+    # one task per staged shard of 4 x 40 documents (two here), so two workers have two tasks to run at once
+    # (a fused read -> process -> write chain once bundled every shard into a single task)
+    assert "MapBatches(process_shards): 2 tasks executed" in caplog.text
+
+
+@pytest.mark.ray
+def test_ray_engine_reports_a_documents_error_as_one_line(synthetic, tmp_path):
+    """An edited raw file, found inside a Ray task: the document's own line, no traceback, nothing written."""
+    import shutil
+
+    heavy.ensure_ray()
+    corpus = tmp_path / "corpus"
+    shutil.copytree(synthetic, corpus)
+    raw = sorted((corpus / "raw").iterdir())[-1]
+    raw.write_text(raw.read_text(encoding="utf-8") + "edited", encoding="utf-8")
+    result = subprocess.run([*CLI, "process", str(corpus), "--out", str(tmp_path / "out"), "--engine", "ray",
+                             "--workers", "2", "--batch-size", "40"], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert f"minusma-corpus: error: {raw}: document synthetic-{N_SYNTHETIC - 1:07d}: sha256 differs" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
