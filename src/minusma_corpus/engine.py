@@ -32,7 +32,7 @@ from .pipeline.process import process_article, read_article
 from .publish.annotation_tables import ENTITIES, AnnotatedCorpus, entities_table
 from .publish.checksums import CHECKSUMS, checksums_text
 from .publish.text_tables import CONFIGS, PARQUET_OPTIONS, record_batch, record_batch_and_offsets
-from .safepath import check_replaceable, exclusive, install_dir, remove_stale, staging_dir
+from .safepath import check_replaceable, discard_staging, exclusive, install_dir, remove_stale, staging_dir
 
 ENGINES = ("local", "ray")
 PREANNOTATIONS = "preannotations"  # predicted entity mentions (--preannotate), in the release's `entities` schema
@@ -348,21 +348,14 @@ def run(input_path: Path, out_dir: Path, engine: str = "local", *, address: str 
             (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
             install_dir(staging, out_dir)
         except EngineError as e:
-            _remove_staging(staging, out_dir)
+            discard_staging(staging, out_dir)
             if e.file is None and not str(e).startswith(str(input_path)):  # a document's error: name the input
                 raise EngineError(e.reason, file=input_path, doc=e.doc, line=e.line, hint=e.hint) from None
             raise
         except BaseException:
-            _remove_staging(staging, out_dir)
+            discard_staging(staging, out_dir)
             raise
     return ProcessReport(out_dir, rows, documents, time.perf_counter() - start)
-
-
-def _remove_staging(staging: Path, out_dir: Path) -> None:
-    import shutil
-
-    if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def read_output(out_dir: Path, config: str) -> pa.Table:

@@ -110,6 +110,12 @@ def staging_dir(target: Path) -> Path:
     return staging
 
 
+def discard_staging(staging: Path, target: Path) -> None:
+    """Remove a :func:`staging_dir` of ``target`` after a failed write (only a directory of that name)."""
+    if staging.exists() and staging.name.startswith(f".{target.name}-staging-"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _stale(target: Path) -> list[Path]:
     """The staging and old siblings of ``target`` itself. The names are matched whole: ``staging_dir`` adds
     letters, digits and ``_`` after ``-staging-``, so those of another directory in the same parent (say

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -15,7 +14,7 @@ from ..annotations.validate import validate_files
 from ..fileio import sha256_file
 from ..pipeline.corpus import CorpusError
 from ..pipeline.process import ProcessedDocument, process_stream, texts
-from ..safepath import check_replaceable, exclusive, install_dir, remove_stale, staging_dir
+from ..safepath import check_replaceable, discard_staging, exclusive, install_dir, remove_stale, staging_dir
 from .annotation_tables import ANNOTATION_CONFIGS, AnnotatedCorpus, annotation_tables, class_labels
 from .card import FIGURE, card_chunks, license_chunks
 from .checksums import CHECKSUMS, checksums_text
@@ -76,8 +75,7 @@ def build(raw_dir: Path, manifest: Path, out_dir: Path, annotations: Path, chang
                 rows = _write_release(staging, docs, gold_ids, annotations, descriptions, date_published)
                 warnings += install_dir(staging, out_dir)
             except BaseException:
-                if staging.exists() and staging.name.startswith(f".{out_dir.name}-staging-"):
-                    shutil.rmtree(staging, ignore_errors=True)
+                discard_staging(staging, out_dir)
                 raise
     except BaseException:
         remove_empty(created)
